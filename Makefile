@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+TF_EXTRA ?= cpu
+STAMP := $(VENV)/.installed-$(TF_EXTRA)
+export PATH := $(BIN):$(PATH)
+
+.PHONY: install test release demo bench selfcheck clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[$(TF_EXTRA)]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+test: install
+	$(BIN)/python -m pytest -q
+
+selfcheck: install
+	$(BIN)/autograder selfcheck regularization_rnn
+
+release: install
+	$(BIN)/autograder release regularization_rnn
+
+demo: install release
+	$(BIN)/python -m autograder.demo regularization_rnn
+
+bench: install
+	$(BIN)/python bench/grade_speed.py
+
+clean:
+	rm -rf $(VENV) demo grades submitted autograded feedback gradebook.db

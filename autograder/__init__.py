@@ -1,0 +1,1 @@
+"""Sandboxed, parallel autograding of deep-learning exercise notebooks."""

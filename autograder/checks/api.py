@@ -1,0 +1,191 @@
+"""The vocabulary hidden checks are written in.
+
+A check never touches a student's namespace or objects. It calls the
+student's functions through :class:`Student`, which sends plain data to a
+sandboxed process and gets plain data back (:class:`Returned`). Values a
+student returns arrive as numpy arrays, Python scalars, strings, tuples, lists
+and dicts, or as :class:`Opaque` when they were anything else, so nothing a
+student returns can carry behaviour into the process that holds the checks.
+
+Check functions are ordinary pytest tests: ``test_*(student, reference)``.
+The decorator :func:`check` attaches the exercise tier and the one sentence a
+student sees when the check fails.
+"""
+from __future__ import annotations
+
+import inspect
+import itertools
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Callable, Protocol
+
+import numpy as np
+
+_rng_keys = itertools.count()
+
+
+@dataclass(frozen=True)
+class Rng:
+    """Stands for ``numpy.random.default_rng(seed)`` built inside the sandbox.
+
+    Two arguments with the same ``key`` within one exercise are the same
+    generator object there, so a check can call twice on one generator; two
+    ``Rng(seed)`` values are two fresh generators with the same seed.
+    """
+
+    seed: int
+    key: int = field(default_factory=lambda: next(_rng_keys))
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A returned value that was not plain data (an object, a function, ...)."""
+
+    type_name: str
+
+
+@dataclass(frozen=True)
+class RaisedError:
+    """An exception raised by student code, reduced to its names and message."""
+
+    type_name: str
+    lineage: tuple[str, ...]
+    message: str
+
+    def is_a(self, name: str) -> bool:
+        return name in self.lineage
+
+
+@dataclass(frozen=True)
+class Returned:
+    """What one call of a student function gave back: its value or its error,
+    and the arguments as they were after the call (to catch mutation)."""
+
+    value: Any
+    args_after: tuple[Any, ...]
+    kwargs_after: dict[str, Any]
+    error: RaisedError | None = None
+
+
+class SandboxFailure(Exception):
+    """The student's process died, hung or ran out of memory during a call.
+
+    It ends the exercise: no later check can trust that process any more.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Student(Protocol):
+    """The only way a check reaches student code."""
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> Returned: ...
+
+
+class StudentRaised(AssertionError):
+    """A student function raised where a result was expected."""
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    tier: int
+    says: str
+    lecture: str
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.says} (see {self.lecture})."
+
+
+@dataclass(frozen=True)
+class Check:
+    exercise: str
+    name: str
+    spec: CheckSpec
+    func: Callable[..., None] = field(repr=False, compare=False)
+
+    @property
+    def tier(self) -> int:
+        return self.spec.tier
+
+
+def check(tier: int, says: str, lecture: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Mark a test function as a hidden check of ``tier`` (1: core idea, 2: full behaviour).
+
+    ``says`` names the property for the student, without hidden inputs or
+    expected values; ``lecture`` is the file and slide it was taught on.
+    """
+    if tier not in (1, 2):
+        raise ValueError("tier must be 1 or 2")
+
+    def mark(func: Callable[..., None]) -> Callable[..., None]:
+        func.__check__ = CheckSpec(tier, says.rstrip("."), lecture)  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def collect_checks(exercise: str, module: ModuleType) -> list[Check]:
+    """The module's checks in the order they are written."""
+    found = [
+        Check(exercise, name, obj.__check__, obj)
+        for name, obj in vars(module).items()
+        if name.startswith("test_") and callable(obj) and hasattr(obj, "__check__")
+    ]
+    if not found:
+        raise ValueError(f"{module.__name__} defines no checks")
+    return found
+
+
+def call_check(check_: Check, fixtures: dict[str, Any]) -> None:
+    """Call a check with the fixtures its signature names, as pytest would."""
+    wanted = inspect.signature(check_.func).parameters
+    check_.func(**{name: fixtures[name] for name in wanted})
+
+
+def result(returned: Returned) -> Any:
+    """The value a call returned; a failed check if it raised instead."""
+    if returned.error is not None:
+        raise StudentRaised(f"raised {returned.error.type_name}: {returned.error.message[:200]}")
+    return returned.value
+
+
+def expect_array(
+    value: Any,
+    *,
+    shape: tuple[int, ...] | None = None,
+    kinds: str = "biuf",
+    finite: bool = False,
+) -> np.ndarray:
+    """``value`` as an array of an allowed dtype kind and shape, or a failed check."""
+    assert isinstance(value, np.ndarray), f"expected an array, got {type_name(value)}"
+    assert value.dtype.kind in kinds, f"dtype {value.dtype} is not of kind {kinds!r}"
+    if shape is not None:
+        assert value.shape == tuple(shape), f"shape {value.shape}, expected {tuple(shape)}"
+    if finite:
+        assert np.all(np.isfinite(value)), "contains NaN or infinity"
+    return value
+
+
+def expect_number(value: Any, *, finite: bool = True) -> float:
+    """``value`` as a float when it is a real scalar (Python or numpy), else a failed check."""
+    if isinstance(value, np.ndarray):
+        assert value.shape == () and value.dtype.kind in "biuf", f"expected a number, got an array of shape {value.shape}"
+        value = value.item()
+    assert isinstance(value, (int, float)) and not isinstance(value, bool), f"expected a number, got {type_name(value)}"
+    number = float(value)
+    if finite:
+        assert np.isfinite(number), "not finite"
+    return number
+
+
+def expect_raises(returned: Returned, error: str) -> None:
+    """The call raised ``error`` (or a subclass of it)."""
+    assert returned.error is not None, f"returned instead of raising {error}"
+    assert returned.error.is_a(error), f"raised {returned.error.type_name}, expected {error}"
+
+
+def type_name(value: Any) -> str:
+    return value.type_name if isinstance(value, Opaque) else type(value).__name__
