@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from autograder.errors import UserError
+
 CHECKS_ROOT = Path(__file__).parent / "checks"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class UnknownAssignment(LookupError):
+class UnknownAssignment(UserError):
     """Raised for a name with no checks package; the CLI turns it into one sentence."""
 
 

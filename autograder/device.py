@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 
+from autograder.errors import UserError
 
-class DeviceUnavailable(RuntimeError):
+
+class DeviceUnavailable(UserError):
     """``--device gpu`` on a machine whose Keras backend sees no GPU."""
 
 

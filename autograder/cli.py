@@ -1,0 +1,73 @@
+"""``autograder``: argument parsing only; each command lives in its own module."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from autograder.errors import UserError
+
+COMMANDS = {
+    "release": ("autograder.release", "Generate the student version of an assignment with nbgrader."),
+    "selfcheck": ("autograder.selfcheck", "Prove the grader scores the solution and the mistake catalog as intended."),
+    "grade": ("autograder.grading", "Grade every submitted notebook of an assignment, sandboxed and in parallel."),
+    "report": ("autograder.outputs.report", "Write the class report (one HTML page) from existing grades."),
+    "feedback": ("autograder.outputs.feedback", "Place feedback files where nbgrader's release_feedback finds them."),
+    "export": ("autograder.outputs.canvas", "Export grades for a gradebook (Canvas)."),
+    "gradescope": ("autograder.gradescope", "Build a Gradescope autograder zip for an assignment."),
+}
+
+
+def _grading_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="time limit of each exercise (default 20)")
+    parser.add_argument("--memory", type=int, default=2048, metavar="MB", help="memory limit of each submission (default 2048)")
+    parser.add_argument("--device", choices=("auto", "cpu", "gpu"), default="auto", help="where reference Keras runs")
+    parser.add_argument(
+        "--allow-unconfined",
+        action="store_true",
+        help="grade even where the sandbox cannot be set up (not root, no namespaces): student code is then NOT confined",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
+    parser.add_argument("--course", type=Path, default=None, help="course root (default: nearest folder with nbgrader_config.py)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parsers = {name: sub.add_parser(name, help=text, description=text) for name, (_, text) in COMMANDS.items()}
+    for p in parsers.values():
+        p.add_argument("assignment", help="assignment name, e.g. regularization_rnn")
+
+    _grading_options(parsers["selfcheck"])
+
+    grade = parsers["grade"]
+    grade.add_argument("--submitted", type=Path, metavar="DIR", help="nbgrader submitted layout: DIR/<student>/<assignment>/<assignment>.ipynb")
+    grade.add_argument("--out", type=Path, metavar="DIR", help="where grades go (default grades/<assignment>)")
+    grade.add_argument("--workers", type=int, default=None, metavar="N", help="parallel graders (default: CPU count)")
+    grade.add_argument("--cluster", metavar="ADDRESS", help="grade on an existing dask.distributed scheduler")
+    _grading_options(grade)
+
+    for name in ("report", "feedback", "export"):
+        parsers[name].add_argument("--out", type=Path, metavar="DIR", help="the grades folder (default grades/<assignment>)")
+    parsers["export"].add_argument("--format", required=True, choices=("canvas",), help="gradebook format")
+    parsers["export"].add_argument("--roster", type=Path, required=True, metavar="FILE", help="the gradebook CSV exported from Canvas")
+    parsers["export"].add_argument("--output", type=Path, metavar="FILE", help="where to write (default OUT/canvas.csv)")
+    parsers["gradescope"].add_argument("--output", type=Path, metavar="ZIP", help="where to write the zip")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args) or 0)
+    except UserError as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("autograder: interrupted; finished submissions are kept, run the same command again to go on.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""What grading produces, and where it is kept while a run goes on.
+
+Each finished submission is appended to ``results.jsonl`` at once, so an
+interrupted run loses nothing it finished; a re-run skips every student whose
+record matches the notebook and checks it would grade now.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+RESULTS_FILE = "results.jsonl"
+
+
+@dataclass(frozen=True)
+class ExerciseGrade:
+    exercise: str
+    score: int
+    max_score: int
+    status: str
+    """'graded', or why the checks could not run: 'missing', 'timeout',
+    'memory', 'crashed', 'no notebook', 'unreadable'."""
+    feedback: tuple[str, ...] = ()
+    """One sentence per lost point, naming the property and its lecture."""
+    printed: str = ""
+
+
+@dataclass(frozen=True)
+class SubmissionGrade:
+    student_id: str
+    assignment: str
+    digest: str
+    """Hash of the notebook bytes and the checks: the key that decides regrading."""
+    notebook: str | None
+    problem: str | None
+    """Why the notebook could not be read at all, or None."""
+    note: str | None
+    """Something the student should know that cost nothing (a renamed notebook)."""
+    exercises: tuple[ExerciseGrade, ...] = field(default_factory=tuple)
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(e.score for e in self.exercises)
+
+    @property
+    def max_total(self) -> int:
+        return sum(e.max_score for e in self.exercises)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SubmissionGrade":
+        exercises = tuple(
+            ExerciseGrade(**{**e, "feedback": tuple(e["feedback"])}) for e in data.pop("exercises")
+        )
+        return cls(**data, exercises=exercises)
+
+
+class ResultStore:
+    """Append-only record of finished submissions for one output folder."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = Path(out_dir) / RESULTS_FILE
+
+    def load(self) -> dict[str, SubmissionGrade]:
+        """The last complete record of each student; a line cut short by a kill is ignored."""
+        records: dict[str, SubmissionGrade] = {}
+        if not self.path.exists():
+            return records
+        text = self.path.read_text()
+        if text and not text.endswith("\n"):
+            complete = text[: text.rfind("\n") + 1]
+            self.path.write_text(complete)
+            text = complete
+        for line in text.splitlines():
+            try:
+                record = SubmissionGrade.from_dict(json.loads(line))
+            except (ValueError, TypeError, KeyError):
+                continue
+            records[record.student_id] = record
+        return records
+
+    def append(self, record: SubmissionGrade) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a") as stream:
+            stream.write(record.to_json() + "\n")
+            stream.flush()
+
+    def rewrite(self, records: Iterable[SubmissionGrade]) -> None:
+        """Compact the file to one line per student, atomically."""
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text("".join(r.to_json() + "\n" for r in records))
+        partial.replace(self.path)
