@@ -1,0 +1,88 @@
+"""The 0/1/2 rule, applied to the outcomes of one exercise's checks.
+
+2: every tier-1 and tier-2 check passes. 1: every tier-1 check passes, a
+tier-2 check fails. 0: a tier-1 check fails, a function is missing, or the
+student's process died, hung or ran out of memory.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from autograder.assignment import Exercise
+from autograder.checks.api import Check, SandboxFailure, Student, call_check
+from autograder.results import ExerciseGrade
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    check: str
+    tier: int
+    passed: bool
+    sentence: str
+    detail: str
+    """For instructors only (selfcheck, logs): may name hidden values."""
+
+
+def run_checks(checks: list[Check], student: Student, reference: Any) -> list[CheckOutcome]:
+    """Run every check; a SandboxFailure propagates, since nothing after it can be trusted."""
+    outcomes = []
+    fixtures = {"student": student, "reference": reference}
+    for check in checks:
+        try:
+            call_check(check, fixtures)
+        except SandboxFailure:
+            raise
+        except AssertionError as failed:
+            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, str(failed)[:500]))
+        except Exception as broken:  # a value the check could not handle counts against the student
+            detail = f"{type(broken).__name__}: {str(broken)[:400]}"
+            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail))
+        else:
+            outcomes.append(CheckOutcome(check.name, check.tier, True, check.spec.sentence, ""))
+    return outcomes
+
+
+def score(outcomes: list[CheckOutcome]) -> int:
+    if any(not o.passed and o.tier == 1 for o in outcomes):
+        return 0
+    if any(not o.passed for o in outcomes):
+        return 1
+    return 2
+
+
+def lost_point_sentences(outcomes: list[CheckOutcome]) -> tuple[str, ...]:
+    """Failed checks' sentences, tier 1 first, each once."""
+    failed = sorted((o for o in outcomes if not o.passed), key=lambda o: o.tier)
+    return tuple(dict.fromkeys(o.sentence for o in failed))
+
+
+def grade_exercise(
+    exercise: Exercise,
+    checks: list[Check],
+    defined: set[str],
+    student: Student,
+    reference: Any,
+    printed: Callable[[], str] = str,
+) -> tuple[ExerciseGrade, list[CheckOutcome]]:
+    """Score one exercise from its checks, or 0 with the reason they could not run."""
+    missing = [f for f in exercise.functions if f not in defined]
+    if missing:
+        names = ", ".join(f"`{f}`" for f in missing)
+        sentence = f"{names} {'is' if len(missing) == 1 else 'are'} not defined as a function after running your notebook up to this exercise."
+        return ExerciseGrade(exercise.name, 0, exercise.points, "missing", (sentence,), printed()), []
+    try:
+        outcomes = run_checks(checks, student, reference)
+    except SandboxFailure as failure:
+        return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, (_FAILURES[failure.reason],), printed()), []
+    return (
+        ExerciseGrade(exercise.name, score(outcomes), exercise.points, "graded", lost_point_sentences(outcomes), printed()),
+        outcomes,
+    )
+
+
+_FAILURES = {
+    "timeout": "Your code for this exercise ran past the time limit and was stopped.",
+    "memory": "Your code for this exercise used more memory than allowed and was stopped.",
+    "crashed": "The process running your code for this exercise ended unexpectedly (it exited or was killed).",
+}
