@@ -74,14 +74,14 @@ def grade_exercise(
     try:
         outcomes = run_checks(checks, student, reference)
     except SandboxFailure as failure:
-        return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, (_FAILURES[failure.reason],), printed()), []
+        return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, (FAILURE_SENTENCES[failure.reason],), printed()), []
     return (
         ExerciseGrade(exercise.name, score(outcomes), exercise.points, "graded", lost_point_sentences(outcomes), printed()),
         outcomes,
     )
 
 
-_FAILURES = {
+FAILURE_SENTENCES = {
     "timeout": "Your code for this exercise ran past the time limit and was stopped.",
     "memory": "Your code for this exercise used more memory than allowed and was stopped.",
     "crashed": "The process running your code for this exercise ended unexpectedly (it exited or was killed).",

@@ -1,0 +1,241 @@
+"""Grading a class: each submission end to end, locally in parallel or on Dask.
+
+One submission flows submission → sandbox sessions (one per exercise) →
+check outcomes → rubric → :class:`SubmissionGrade`, appended to the result
+store the moment it is done, so an interrupted run resumes where it stopped.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from autograder.assignment import Assignment, Exercise, load_assignment
+from autograder.checks.api import Check, collect_checks
+from autograder.course import Course, CourseError
+from autograder.reference import KerasReferences, References, checks_digest
+from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
+from autograder.rubric import FAILURE_SENTENCES, CheckOutcome, grade_exercise
+from autograder.sandbox.pool import CellsDied, Sandbox, SandboxPool, SandboxSettings, SandboxUnavailable, confinement_problem
+from autograder.submissions import Submission, read_submission, released_test_sources, student_folders
+
+MAX_CELL_RETRIES = 4
+
+
+@dataclass(frozen=True)
+class ExerciseRun:
+    """One exercise of one submission, with what only instructors see."""
+
+    grade: ExerciseGrade
+    outcomes: tuple[CheckOutcome, ...]
+    cell_errors: tuple[str, ...]
+
+
+class Grader:
+    """Everything grading needs that is paid for once: checks, references, sandboxes."""
+
+    def __init__(self, assignment: Assignment, references: References, sandboxes: SandboxPool) -> None:
+        self.assignment = assignment
+        self.references = references
+        self.sandboxes = sandboxes
+        self.checks: dict[str, list[Check]] = {
+            e.name: collect_checks(e.name, assignment.modules[e.name]) for e in assignment.exercises
+        }
+
+    def grade(self, submission: Submission) -> tuple[SubmissionGrade, dict[str, ExerciseRun]]:
+        started = time.perf_counter()
+        if submission.problem:
+            status = "no notebook" if submission.notebook is None else "unreadable"
+            runs = {
+                e.name: ExerciseRun(ExerciseGrade(e.name, 0, e.points, status, (submission.problem,)), (), ())
+                for e in self.assignment.exercises
+            }
+        else:
+            skip: set[int] = set()
+            with self.sandboxes.checkout() as sandbox:
+                runs = {e.name: self._exercise(sandbox, submission, e, skip) for e in self.assignment.exercises}
+        record = SubmissionGrade(
+            student_id=submission.student_id,
+            assignment=self.assignment.name,
+            digest=submission.digest,
+            notebook=submission.notebook.name if submission.notebook else None,
+            problem=submission.problem,
+            note=submission.note,
+            exercises=tuple(run.grade for run in runs.values()),
+            seconds=round(time.perf_counter() - started, 4),
+        )
+        return record, runs
+
+    def _exercise(self, sandbox: Sandbox, submission: Submission, exercise: Exercise, skip: set[int]) -> ExerciseRun:
+        """Run the exercise in a fresh student process. A cell that kills or
+        hangs that process is left out of this and later sessions, as a
+        failed cell, so it costs only what depends on it."""
+        for _ in range(MAX_CELL_RETRIES):
+            cells = [(i, source) for i, source in submission.cells_for(self.assignment, exercise.name) if i not in skip]
+            try:
+                with sandbox.session(cells, list(exercise.functions)) as session:
+                    session.start_checks()
+                    grade, outcomes = grade_exercise(
+                        exercise, self.checks[exercise.name], session.defined, session, self.references, session.printed
+                    )
+                    errors = tuple(session.cell_errors) + tuple(f"cell {i}: stopped the process" for i in sorted(skip))
+            except CellsDied as died:
+                if died.cell is None or died.cell in skip:
+                    return _failed(exercise, died.reason)
+                skip.add(died.cell)
+                continue
+            if errors:
+                grade = replace(grade, printed=grade.printed + "\n[errors while running your notebook]\n" + "\n".join(errors))
+            return ExerciseRun(grade, tuple(outcomes), errors)
+        return _failed(exercise, "crashed")
+
+
+def _failed(exercise: Exercise, reason: str) -> ExerciseRun:
+    return ExerciseRun(ExerciseGrade(exercise.name, 0, exercise.points, reason, (FAILURE_SENTENCES[reason],)), (), ())
+
+
+def sandbox_settings(args: argparse.Namespace, hide: Iterable[Path] = ()) -> SandboxSettings:
+    problem = confinement_problem()
+    if problem and not args.allow_unconfined:
+        raise SandboxUnavailable(
+            f"The sandbox cannot be set up because {problem}; refusing to run student code unconfined "
+            "(pass --allow-unconfined to accept that risk)."
+        )
+    if problem:
+        print(f"WARNING: student code runs UNCONFINED ({problem}).", file=sys.stderr)
+    if args.timeout <= 0 or args.memory < 64:
+        raise CourseError("--timeout must be positive and --memory at least 64 MB.")
+    return SandboxSettings(
+        timeout=args.timeout, memory_mb=args.memory, confined=problem is None, hide=tuple(str(p) for p in hide)
+    )
+
+
+def read_class(assignment: Assignment, course: Course, submitted: Path) -> list[Submission]:
+    tests = released_test_sources(course.released_notebook(assignment.name))
+    digest = checks_digest(assignment)
+    return [read_submission(folder, assignment, tests, digest) for folder in student_folders(submitted)]
+
+
+class Progress:
+    """A progress bar on a terminal, a line every tenth of the class otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+        self.bar = None
+        if sys.stderr.isatty() and total:
+            from rich.progress import Progress as RichProgress
+
+            self.bar = RichProgress(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("grading", total=total)
+
+    def advance(self, student: str) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=f"graded {student}")
+        elif self.done == self.total or self.done % max(self.total // 10, 1) == 0:
+            print(f"graded {self.done}/{self.total}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def grade_locally(grader: Grader, submissions: list[Submission], workers: int, record: Callable[[SubmissionGrade], None]) -> None:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in as_completed([pool.submit(grader.grade, s) for s in submissions]):
+            record(future.result()[0])
+
+
+_WORKER_GRADERS: dict[tuple, Grader] = {}
+_WORKER_LOCK = threading.Lock()
+
+
+def grade_on_dask_worker(submission: Submission, assignment_name: str, settings: SandboxSettings, device: str) -> SubmissionGrade:
+    """Runs on a Dask worker: sandboxes and references are made once per worker process."""
+    key = (assignment_name, settings, device)
+    with _WORKER_LOCK:
+        if key not in _WORKER_GRADERS:
+            from distributed import get_worker
+
+            assignment = load_assignment(assignment_name)
+            references = KerasReferences(assignment, device=device)
+            references.warm()
+            pool = SandboxPool(settings, max(get_worker().state.nthreads, 1))
+            _WORKER_GRADERS[key] = Grader(assignment, references, pool)
+    return _WORKER_GRADERS[key].grade(submission)[0]
+
+
+def grade_on_cluster(
+    address: str, assignment: Assignment, submissions: list[Submission], settings: SandboxSettings, device: str,
+    record: Callable[[SubmissionGrade], None],
+) -> None:
+    from distributed import Client, as_completed as dask_completed
+
+    with Client(address, timeout="30s") as client:
+        futures = client.map(
+            grade_on_dask_worker, submissions, assignment_name=assignment.name, settings=settings, device=device,
+            key=[f"grade-{assignment.name}-{s.student_id}-{s.digest}" for s in submissions], retries=1,
+        )
+        for future in dask_completed(futures):
+            record(future.result())
+
+
+def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGrade], Path, Any]:
+    course = Course.find(args.course)
+    assignment = load_assignment(args.assignment)
+    submitted = (args.submitted or course.submitted).resolve()
+    out = (args.out or course.grades(assignment.name)).resolve()
+    submissions = read_class(assignment, course, submitted)
+    settings = sandbox_settings(args, hide=(submitted, out, course.root))
+    store = ResultStore(out)
+    done = store.load()
+    todo = [s for s in submissions if s.student_id not in done or done[s.student_id].digest != s.digest]
+    print(f"{len(submissions)} submissions of {assignment.name} in {submitted}; {len(submissions) - len(todo)} already graded, {len(todo)} to grade.", file=sys.stderr)
+    references = KerasReferences(assignment, device=args.device)
+    if todo and not args.cluster:
+        references.warm()
+        print(f"references: {references.describe()}", file=sys.stderr)
+    progress = Progress(len(todo))
+    lock = threading.Lock()
+
+    def record(grade: SubmissionGrade) -> None:
+        with lock:
+            store.append(grade)
+            done[grade.student_id] = grade
+            progress.advance(grade.student_id)
+
+    try:
+        if not todo:
+            pass
+        elif args.cluster:
+            grade_on_cluster(args.cluster, assignment, todo, settings, args.device, record)
+        else:
+            workers = args.workers or os.cpu_count() or 1
+            pool = SandboxPool(settings, min(workers, len(todo)))
+            try:
+                grade_locally(Grader(assignment, references, pool), todo, workers, record)
+            finally:
+                pool.close()
+    finally:
+        progress.close()
+    present = {s.student_id for s in submissions}
+    records = [done[s] for s in sorted(done) if s in present]
+    store.rewrite(records)
+    return assignment, records, out, course
+
+
+def run(args: argparse.Namespace) -> int:
+    from autograder.outputs import print_summary, write_outputs
+
+    assignment, records, out, course = grade_class(args)
+    write_outputs(assignment, records, out, course)
+    print_summary(assignment, records)
+    print(f"Grades: {out / 'grades.csv'}\nFeedback: {out / 'feedback'}\nReport: {out / 'report.html'}")
+    return 0
