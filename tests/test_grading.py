@@ -1,0 +1,146 @@
+"""``autograder grade`` end to end on a sample class with hostile students."""
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.assignment import load_assignment
+from autograder.cli import main
+from autograder.course import Course
+from autograder.results import ResultStore
+from autograder.samples import HOSTILE, build_class
+from autograder.sandbox.pool import confinement_problem
+from autograder.selfcheck import load_mistakes
+
+pytestmark = pytest.mark.skipif(confinement_problem() is not None, reason=f"no sandbox here: {confinement_problem()}")
+NAME = "regularization_rnn"
+REPO = Path(__file__).resolve().parents[1]
+ESCAPES = [Path("/etc/autograder-escaped"), Path("/tmp/escaped"), Path("/escaped")]
+
+
+def grades_of(out: Path) -> dict[tuple[str, str], dict]:
+    with (out / "grades.csv").open() as stream:
+        return {(row["student_id"], row["exercise"]): row for row in csv.DictReader(stream)}
+
+
+def grade(submitted: Path, out: Path, *extra: str) -> int:
+    return main(["grade", NAME, "--submitted", str(submitted), "--out", str(out), "--timeout", "5", "--workers", "2", *extra])
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("class")
+    for path in ESCAPES:
+        path.unlink(missing_ok=True)
+    students = build_class(Course(REPO), load_assignment(NAME), root / "submitted")
+    assert grade(root / "submitted", root / "out") == 0
+    return students, root, grades_of(root / "out")
+
+
+def test_every_student_gets_a_row_for_every_exercise(graded_class):
+    students, _, grades = graded_class
+    exercises = [e.name for e in load_assignment(NAME).exercises]
+    assert set(grades) == {(s.student_id, e) for s in students for e in exercises}
+    for row in grades.values():
+        if row["score"] == "0":
+            assert row["feedback"].strip(), f"no reason for a 0: {row}"
+
+
+def test_correct_work_scores_full_marks_and_unstarted_work_nothing(graded_class):
+    _, _, grades = graded_class
+    for (student, _), row in grades.items():
+        if student in ("correct_0000", "renamed_copy"):
+            assert row["score"] == "2", row
+        if student in ("unstarted", "truncated", "empty_file", "not_a_notebook", "no_notebook"):
+            assert row["score"] == "0", row
+
+
+def test_partly_wrong_work_scores_as_the_catalog_says(graded_class):
+    _, _, grades = graded_class
+    mistake = [m for m in load_mistakes(load_assignment(NAME)) if not m.replace][0]
+    for exercise in load_assignment(NAME).exercises:
+        expected = mistake.expected if exercise.name == mistake.exercise else 2
+        assert grades[("partly_wrong_0000", exercise.name)]["score"] == str(expected)
+
+
+def test_hostile_code_costs_only_its_own_exercise(graded_class):
+    _, _, grades = graded_class
+    assignment = load_assignment(NAME)
+    for n, behaviour in enumerate(HOSTILE):
+        target = assignment.exercises[n % len(assignment.exercises)].name
+        for exercise in assignment.exercises:
+            row = grades[(f"hostile_{behaviour}", exercise.name)]
+            if exercise.name == target:
+                assert row["score"] == "0", row
+            else:
+                assert row["score"] == "2", (behaviour, row)
+
+
+def test_nothing_escaped(graded_class):
+    _, root, _ = graded_class
+    assert not any(path.exists() for path in ESCAPES)
+    leftover = subprocess.run(["pgrep", "-f", "sleep 1000"], capture_output=True, text=True).stdout.split()
+    assert leftover == []
+    feedback = "\n".join(p.read_text() for p in (root / "out" / "feedback").rglob("*") if p.is_file())
+    for check_file in (REPO / "autograder" / "checks" / NAME).glob("*.py"):
+        for line in check_file.read_text().splitlines():
+            if len(line.strip()) > 30 and not line.strip().startswith(("#", '"', "says", "lecture")):
+                assert line.strip() not in feedback
+    assert str(REPO / "autograder") not in feedback
+
+
+def test_unknown_assignment_and_missing_folder_are_one_sentence_and_exit_2(tmp_path, capsys):
+    assert main(["grade", "no_such_assignment"]) == 2
+    assert main(["grade", NAME, "--submitted", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(line.startswith("autograder: ") for line in err)
+
+
+def test_an_interrupted_run_resumes_to_the_same_grades(tmp_path, graded_class):
+    _, root, full = graded_class
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "autograder.cli", "grade", NAME, "--submitted", str(root / "submitted"),
+               "--out", str(out), "--timeout", "5", "--workers", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    store = ResultStore(out)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(store.load()) < 3:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    partial = store.load()
+    assert 0 < len(partial) < len({s for s, _ in full})
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    assert (out / "grades.csv").read_bytes() == (root / "out" / "grades.csv").read_bytes()
+    after = store.load()
+    assert all(after[s].seconds == partial[s].seconds for s in partial), "a finished submission was graded again"
+
+
+def test_a_changed_notebook_is_graded_again(tmp_path, graded_class):
+    _, root, _ = graded_class
+    submitted = tmp_path / "submitted"
+    build_class(Course(REPO), load_assignment(NAME), submitted)
+    out = tmp_path / "out"
+    assert grade(submitted, out) == 0
+    before = ResultStore(out).load()
+    unstarted = submitted / "correct_0000" / NAME / f"{NAME}.ipynb"
+    unstarted.write_bytes((submitted / "unstarted" / NAME / f"{NAME}.ipynb").read_bytes())
+    assert grade(submitted, out) == 0
+    after = ResultStore(out).load()
+    assert after["correct_0000"].total == 0 and before["correct_0000"].total == 8
+    assert after["hostile_hangs"].seconds == before["hostile_hangs"].seconds
+
+
+def test_a_dask_cluster_gives_the_same_grades(tmp_path, graded_class):
+    distributed = pytest.importorskip("distributed")
+    _, root, full = graded_class
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+        assert grade(root / "submitted", tmp_path / "out", "--cluster", cluster.scheduler_address) == 0
+    assert (tmp_path / "out" / "grades.csv").read_bytes() == (root / "out" / "grades.csv").read_bytes()
