@@ -1,0 +1,196 @@
+"""Checks of the `dropout` exercise: dropout_mask, inverted_dropout.
+
+Statistical tolerances (every check of this module together).
+A correct mask has independent Bernoulli(p) entries, whatever numpy method
+draws them, so a kept fraction p̂ over n entries obeys Hoeffding's inequality
+    P(|p̂ - p| >= t) <= 2 exp(-2 n t²).
+The module makes at most M = 5000 such comparisons: three masks of 500 x 1000,
+each compared overall (n = 5e5), row by row (500 rows, n = 1000) and column by
+column (1000 columns, n = 500): 3 * 1501 = 4503; plus one mean comparison.
+Giving each comparison the failure probability delta / M with delta = 1e-6,
+the union bound makes the chance that a correct solution fails any of them
+below 1e-6, when
+    t(n) = sqrt(ln(2 M / delta) / (2 n)),   ln(2 * 5000 / 1e-6) = ln(1e10) ≈ 23.0:
+overall t ≈ 0.0048, per row t ≈ 0.107, per column t ≈ 0.152.
+That still catches what matters: a keep rate off by 0.01 overall, a mask
+constant along a row or shared by all rows (fractions 0 or 1, at least 0.2
+from every keep_prob used), and "keep" and "drop" confused (0.8 vs 0.2).
+The mean of inverted dropout's output y_i = x_i m_i / p, with y_i in
+[0, x_i / p], obeys Hoeffding's bound for bounded variables,
+    P(|ȳ - x̄| >= t) <= 2 exp(-2 n² t² / Σ (x_i/p)²),
+and gets the same share delta / M: t = sqrt(ln(2M/delta) Σ (x_i/p)² / (2 n²)) ≈ 0.037
+for n = 4e4 entries of mean about 1.5 at p = 0.7 (missing or wrong rescaling
+moves it by 0.45 or more).
+The other events a correct solution could trip are far rarer: two independent
+masks of 1e4 entries agree with probability at most (p² + (1-p)²)^1e4 = 2^-1e4
+at p = 0.5, and a 1e4-entry output lacks a 0 or a 1/p value with probability
+below 0.8^1e4.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from autograder.checks.api import Rng, check, expect_array, expect_raises, result
+from autograder.checks.regularization_rnn import inputs as hidden
+
+LECTURE = "003_ab2276fd2fad6cef.txt, Inverted Dropout"
+LECTURE_MASK = "003_ab2276fd2fad6cef.txt, Inside a Dropout Layer"
+LECTURE_PREDICTION = "003_ab2276fd2fad6cef.txt, During Prediction Time"
+
+COMPARISONS = 5000
+DELTA = 1e-6
+_LOG_TERM = math.log(2 * COMPARISONS / DELTA)
+
+
+def hoeffding_tolerance(n: int) -> float:
+    """Deviation of a mean of n independent [0, 1] variables allowed at delta / COMPARISONS."""
+    return math.sqrt(_LOG_TERM / (2 * n))
+
+
+def _training_output(returned, shape):
+    value = result(returned)
+    assert isinstance(value, (tuple, list)) and len(value) == 2, "inverted_dropout should return (output, mask)"
+    out = expect_array(value[0], shape=shape, kinds="f")
+    mask = expect_array(value[1], shape=shape, kinds="b")
+    return out, mask
+
+
+def _same_values(found: np.ndarray, wanted: np.ndarray) -> bool:
+    """Equal as sets of numbers, each value within tolerance of one in the other set."""
+    found, wanted = np.unique(found.astype(np.float64)), np.asarray(wanted, dtype=np.float64)
+    near = lambda a, b: np.isclose(a[:, None], b[None, :], rtol=hidden.RTOL, atol=hidden.ATOL).any(axis=1)
+    return bool(near(found, wanted).all() and near(wanted, found).all())
+
+
+@check(
+    tier=1,
+    says="dropout_mask and inverted_dropout run on ordinary input and return a boolean mask of the input's shape and an output of the input's shape",
+    lecture=LECTURE,
+)
+def test_contract(student):
+    x = np.arange(20.0).reshape(4, 5) - 7.0
+    mask = result(student.call("dropout_mask", (4, 5), 0.5, Rng(0)))
+    expect_array(mask, shape=(4, 5), kinds="b")
+    _training_output(student.call("inverted_dropout", x, 0.5, Rng(1)), (4, 5))
+
+
+@check(
+    tier=1,
+    says="The fraction of entries dropout_mask keeps matches keep_prob, over the whole mask and along every row and column",
+    lecture=LECTURE_MASK,
+)
+def test_kept_fraction(student):
+    rows, cols = hidden.MASK_SHAPE
+    for keep_prob, seed in zip(hidden.KEEP_PROBS, hidden.MASK_SEEDS):
+        mask = expect_array(result(student.call("dropout_mask", hidden.MASK_SHAPE, keep_prob, Rng(seed))), shape=hidden.MASK_SHAPE, kinds="b")
+        overall = mask.mean()
+        assert abs(overall - keep_prob) < hoeffding_tolerance(rows * cols), f"kept {overall:.4f} overall for keep_prob={keep_prob}"
+        per_row = mask.mean(axis=1)
+        worst = np.abs(per_row - keep_prob).max()
+        assert worst < hoeffding_tolerance(cols), f"a row keeps {worst:.3f} away from keep_prob={keep_prob}"
+        per_column = mask.mean(axis=0)
+        worst = np.abs(per_column - keep_prob).max()
+        assert worst < hoeffding_tolerance(rows), f"a column keeps {worst:.3f} away from keep_prob={keep_prob}"
+
+
+@check(
+    tier=1,
+    says="Two calls of dropout_mask on one generator draw two different masks",
+    lecture=LECTURE_MASK,
+)
+def test_fresh_mask_per_call(student):
+    rng = Rng(hidden.SAME_GENERATOR_SEED)
+    first = expect_array(result(student.call("dropout_mask", hidden.SMALL_SHAPE, hidden.SMALL_KEEP, rng)), shape=hidden.SMALL_SHAPE, kinds="b")
+    second = expect_array(result(student.call("dropout_mask", hidden.SMALL_SHAPE, hidden.SMALL_KEEP, rng)), shape=hidden.SMALL_SHAPE, kinds="b")
+    assert not np.array_equal(first, second), "the same mask twice from one generator"
+
+
+@check(
+    tier=2,
+    says="dropout_mask draws only from the generator it is given, so two generators with the same seed give the same mask",
+    lecture=LECTURE_MASK,
+)
+def test_reproducible_with_seed(student):
+    first = expect_array(result(student.call("dropout_mask", hidden.SMALL_SHAPE, hidden.SMALL_KEEP, Rng(hidden.SAME_SEED))), kinds="b")
+    second = expect_array(result(student.call("dropout_mask", hidden.SMALL_SHAPE, hidden.SMALL_KEEP, Rng(hidden.SAME_SEED))), kinds="b")
+    assert np.array_equal(first, second), "two generators with one seed gave different masks"
+
+
+@check(
+    tier=2,
+    says="In training, inverted_dropout returns the input times the mask it returns, divided by keep_prob",
+    lecture=LECTURE,
+)
+def test_output_is_masked_and_rescaled(student):
+    x = hidden.X_DROPOUT
+    out, mask = _training_output(student.call("inverted_dropout", x, hidden.KEEP_DROPOUT, Rng(hidden.DROPOUT_SEED)), x.shape)
+    assert np.allclose(out, x * mask / hidden.KEEP_DROPOUT, rtol=hidden.RTOL, atol=hidden.ATOL), "output is not x * mask / keep_prob"
+
+
+@check(
+    tier=2,
+    says="Training outputs are rescaled by 1/keep_prob, so on average they equal the input",
+    lecture=LECTURE,
+)
+def test_preserves_mean(student):
+    x, keep_prob = hidden.X_MEAN, hidden.KEEP_MEAN
+    out, _ = _training_output(student.call("inverted_dropout", x, keep_prob, Rng(hidden.MEAN_SEED)), x.shape)
+    n = x.size
+    tolerance = math.sqrt(_LOG_TERM * np.sum((x / keep_prob) ** 2) / (2 * n * n))
+    assert abs(out.mean() - x.mean()) < tolerance, f"output mean {out.mean():.4f}, input mean {x.mean():.4f}"
+
+
+@check(
+    tier=2,
+    says="On a tensor of ones, inverted_dropout in training produces the same values as Keras's Dropout layer",
+    lecture="001_b0e8ddc73a6f682a.txt, Regularization: adding dropout",
+)
+def test_values_match_keras(student, reference):
+    ones = np.ones(hidden.ONES_SHAPE)
+    keras_values = reference["dropout_value_sets"]
+    for i, keep_prob in enumerate(hidden.VALUE_KEEP_PROBS):
+        out, _ = _training_output(student.call("inverted_dropout", ones, keep_prob, Rng(hidden.VALUE_SEED + i)), ones.shape)
+        wanted = keras_values[repr(keep_prob)]
+        assert _same_values(out, wanted), f"values {np.unique(out)[:6]} for keep_prob={keep_prob}, Keras gives {wanted}"
+
+
+@check(
+    tier=2,
+    says="At prediction time (training=False) inverted_dropout returns its input unchanged with an all-True mask",
+    lecture=LECTURE_PREDICTION,
+)
+def test_prediction_mode_is_identity(student):
+    x = hidden.X_DROPOUT
+    returned = student.call("inverted_dropout", x, hidden.KEEP_DROPOUT, Rng(hidden.DROPOUT_SEED), training=False)
+    value = result(returned)
+    assert isinstance(value, (tuple, list)) and len(value) == 2, "inverted_dropout should return (output, mask)"
+    out = expect_array(value[0], shape=x.shape, kinds="f")
+    mask = expect_array(value[1], shape=x.shape, kinds="b")
+    assert np.allclose(out, x, rtol=hidden.RTOL, atol=hidden.ATOL), "output differs from the input at prediction time"
+    assert mask.all(), "mask drops entries at prediction time"
+    assert np.array_equal(returned.args_after[0], x), "the input was modified"
+
+
+@check(
+    tier=2,
+    says="With keep_prob=1 inverted_dropout keeps everything and returns its input",
+    lecture=LECTURE,
+)
+def test_keep_everything(student):
+    x = hidden.X_DROPOUT
+    out, mask = _training_output(student.call("inverted_dropout", x, 1.0, Rng(hidden.DROPOUT_SEED)), x.shape)
+    assert mask.all(), "entries dropped with keep_prob=1"
+    assert np.allclose(out, x, rtol=hidden.RTOL, atol=hidden.ATOL), "output differs from the input with keep_prob=1"
+
+
+@check(
+    tier=2,
+    says="inverted_dropout raises ValueError for a keep_prob outside (0, 1]",
+    lecture=LECTURE,
+)
+def test_rejects_bad_keep_prob(student):
+    x = hidden.X_DROPOUT[:4, :4]
+    for keep_prob in hidden.BAD_KEEP_PROBS:
+        expect_raises(student.call("inverted_dropout", x, keep_prob, Rng(0)), "ValueError")

@@ -1,0 +1,101 @@
+"""Checks of the `l2` exercise: l2_penalty, l2_gradient_term, sgd_step_l2.
+
+The reference is Keras: a model whose Dense kernels carry
+``keras.regularizers.L2(lam)`` and hold the hidden kernels; its ``model.losses``
+sum to the penalty, the regulariser's autodiff gradient is the gradient term,
+and Keras's SGD optimizer takes the step.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks.api import check, expect_array, expect_number, expect_raises, result
+from autograder.checks.regularization_rnn import inputs as hidden
+
+LECTURE = "003_ab2276fd2fad6cef.txt, L2 Regularization"
+LECTURE_BACKPROP = "003_ab2276fd2fad6cef.txt, Let's look at Backprop for one weight"
+
+
+def _close_number(found: float, wanted: float) -> bool:
+    return abs(found - wanted) <= hidden.ATOL + hidden.RTOL * abs(wanted)
+
+
+@check(
+    tier=1,
+    says="l2_penalty, l2_gradient_term and sgd_step_l2 run on ordinary input and return a number, an array of the kernel's shape and an array of the kernel's shape",
+    lecture=LECTURE,
+)
+def test_contract(student):
+    W = np.arange(6.0).reshape(2, 3) / 10
+    expect_number(result(student.call("l2_penalty", [W, W.T], 0.01)))
+    expect_array(result(student.call("l2_gradient_term", W, 0.01)), shape=W.shape, kinds="f")
+    expect_array(result(student.call("sgd_step_l2", W, np.ones_like(W), 0.01, 0.1)), shape=W.shape, kinds="f")
+
+
+@check(
+    tier=1,
+    says="l2_penalty equals what keras.regularizers.L2(lam) adds to a model's losses: lam times the sum of the squared kernel entries of every layer",
+    lecture=LECTURE,
+)
+def test_penalty_matches_keras(student, reference):
+    wanted = reference["l2_penalties"]
+    for lam in hidden.LAMBDAS:
+        found = expect_number(result(student.call("l2_penalty", list(hidden.KERNELS), lam)))
+        assert _close_number(found, wanted[repr(lam)]), f"penalty {found} for lam={lam}, Keras gives {wanted[repr(lam)]}"
+
+
+@check(
+    tier=1,
+    says="l2_penalty is 0 when lam is 0",
+    lecture=LECTURE,
+)
+def test_penalty_zero_lambda(student):
+    found = expect_number(result(student.call("l2_penalty", list(hidden.KERNELS), 0.0)))
+    assert abs(found) <= 1e-12, f"penalty {found} for lam=0"
+
+
+@check(
+    tier=2,
+    says="l2_gradient_term equals the gradient of the L2 penalty with respect to the kernel",
+    lecture=LECTURE_BACKPROP,
+)
+def test_gradient_matches_keras(student, reference):
+    wanted = reference["l2_gradients"]
+    W = hidden.KERNELS[0]
+    for lam in hidden.GRADIENT_LAMBDAS:
+        found = expect_array(result(student.call("l2_gradient_term", W, lam)), shape=W.shape, kinds="f")
+        assert np.allclose(found, wanted[repr(lam)], rtol=hidden.RTOL, atol=hidden.ATOL), f"gradient differs for lam={lam}"
+
+
+@check(
+    tier=2,
+    says="sgd_step_l2 returns W minus the learning rate times the sum of the loss gradient and the L2 gradient, as Keras's SGD does",
+    lecture=LECTURE_BACKPROP,
+)
+def test_sgd_step_matches_keras(student, reference):
+    W = hidden.W_STEP
+    found = expect_array(result(student.call("sgd_step_l2", W, hidden.DW_STEP, hidden.LAM_STEP, hidden.LR_STEP)), shape=W.shape, kinds="f")
+    assert np.allclose(found, reference["sgd_step"], rtol=hidden.RTOL, atol=hidden.ATOL), "the step differs from Keras's SGD"
+
+
+@check(
+    tier=2,
+    says="sgd_step_l2 returns the new weights and leaves the W it was given unchanged",
+    lecture=LECTURE_BACKPROP,
+)
+def test_sgd_step_leaves_w(student):
+    W, dW = hidden.W_STEP, hidden.DW_STEP
+    returned = student.call("sgd_step_l2", W, dW, hidden.LAM_STEP, hidden.LR_STEP)
+    result(returned)
+    assert np.array_equal(returned.args_after[0], W), "W was modified"
+    assert np.array_equal(returned.args_after[1], dW), "dW was modified"
+
+
+@check(
+    tier=2,
+    says="l2_penalty and l2_gradient_term raise ValueError for a negative lam",
+    lecture=LECTURE,
+)
+def test_rejects_negative_lambda(student):
+    expect_raises(student.call("l2_penalty", list(hidden.KERNELS), hidden.NEGATIVE_LAMBDA), "ValueError")
+    expect_raises(student.call("l2_gradient_term", hidden.KERNELS[0], hidden.NEGATIVE_LAMBDA), "ValueError")

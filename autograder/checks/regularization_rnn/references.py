@@ -1,0 +1,207 @@
+"""Keras reference answers for `regularization_rnn`.
+
+``PRECOMPUTED`` values depend on the hidden inputs only; ``ON_DEMAND`` ones on
+arrays a student returned. Everything returned is plain data (numpy arrays,
+floats, bools, str, dicts with str keys). Only the Keras 3 API is used, so the
+same code runs under every Keras backend; the one backend-specific piece is
+the autodiff in :func:`_gradient`, which imports its backend inside its branch.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, Callable
+
+import numpy as np
+
+from autograder.checks.regularization_rnn import inputs
+
+FLOATX = "float32"
+
+
+def _numpy(keras: ModuleType, tensor: Any) -> np.ndarray:
+    return np.asarray(keras.ops.convert_to_numpy(tensor))
+
+
+def _gradient(keras: ModuleType, fn: Callable[[Any], Any], x: np.ndarray) -> np.ndarray:
+    """d fn(x) / dx for a scalar ``fn`` of one tensor, by the active backend's autodiff."""
+    x = np.asarray(x, dtype=FLOATX)
+    backend = keras.config.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tensor = tf.convert_to_tensor(x)
+        with tf.GradientTape() as tape:
+            tape.watch(tensor)
+            value = fn(tensor)
+        return np.asarray(tape.gradient(value, tensor))
+    if backend == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        return np.asarray(jax.grad(fn)(jnp.asarray(x)))
+    if backend == "torch":
+        import torch
+
+        tensor = torch.tensor(x, requires_grad=True)
+        fn(tensor).backward()
+        return tensor.grad.detach().cpu().numpy()
+    raise NotImplementedError(f"no autodiff route for the {backend} backend")
+
+
+# --------------------------------------------------------------------- dropout
+def dropout_value_sets(keras: ModuleType) -> dict[str, np.ndarray]:
+    """The distinct values Keras's Dropout(rate=1-keep_prob) gives a tensor of ones in training."""
+    values = {}
+    ones = np.ones(inputs.ONES_SHAPE, dtype=FLOATX)
+    for i, keep_prob in enumerate(inputs.VALUE_KEEP_PROBS):
+        layer = keras.layers.Dropout(rate=1.0 - keep_prob, seed=100 + i)
+        out = _numpy(keras, layer(ones, training=True))
+        values[repr(keep_prob)] = np.unique(out).astype(np.float64)
+    return values
+
+
+# ------------------------------------------------------------------------- l2
+def _regularised_model(keras: ModuleType, lam: float) -> Any:
+    sizes = inputs.LAYER_SIZES
+    model = keras.Sequential(
+        [keras.Input((sizes[0],))]
+        + [keras.layers.Dense(n, kernel_regularizer=keras.regularizers.L2(lam)) for n in sizes[1:]]
+    )
+    for layer, kernel in zip(model.layers, inputs.KERNELS):
+        layer.kernel.assign(kernel.astype(FLOATX))
+    return model
+
+
+def l2_penalties(keras: ModuleType) -> dict[str, float]:
+    """Sum of ``model.losses`` of a model whose kernels carry L2(lam) and equal inputs.KERNELS."""
+    return {
+        repr(lam): float(sum(float(_numpy(keras, loss)) for loss in _regularised_model(keras, lam).losses))
+        for lam in inputs.LAMBDAS
+    }
+
+
+def l2_gradients(keras: ModuleType) -> dict[str, np.ndarray]:
+    """Gradient of the first layer's regularisation loss with respect to its kernel."""
+    gradients = {}
+    for lam in inputs.GRADIENT_LAMBDAS:
+        regularizer = _regularised_model(keras, lam).layers[0].kernel_regularizer
+        gradients[repr(lam)] = _gradient(keras, regularizer, inputs.KERNELS[0])
+    return gradients
+
+
+def sgd_step(keras: ModuleType) -> np.ndarray:
+    """Keras's SGD applied once to W with the gradient dW + d(L2(lam)(W))/dW."""
+    regularizer = keras.regularizers.L2(inputs.LAM_STEP)
+    gradient = inputs.DW_STEP.astype(FLOATX) + _gradient(keras, regularizer, inputs.W_STEP)
+    variable = keras.Variable(inputs.W_STEP.astype(FLOATX))
+    optimizer = keras.optimizers.SGD(learning_rate=inputs.LR_STEP)
+    optimizer.apply_gradients([(keras.ops.convert_to_tensor(gradient), variable)])
+    return _numpy(keras, keras.ops.add(variable.value, 0.0)).astype(np.float64)  # a plain tensor: no Variable __array__
+
+
+# ----------------------------------------------------------------- softmax_ce
+def _softmax(keras: ModuleType, logits: np.ndarray) -> np.ndarray:
+    return _numpy(keras, keras.activations.softmax(keras.ops.convert_to_tensor(logits.astype(FLOATX)), axis=-1))
+
+
+def _cross_entropy(keras: ModuleType, logits: np.ndarray, y: np.ndarray) -> float:
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True)
+    return float(_numpy(keras, loss(y.astype(FLOATX), logits.astype(FLOATX))))
+
+
+def _cross_entropy_gradient(keras: ModuleType, logits: np.ndarray, y: np.ndarray) -> np.ndarray:
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True)
+    labels = keras.ops.convert_to_tensor(y.astype(FLOATX))
+    return _gradient(keras, lambda z: loss(labels, z), logits)
+
+
+def softmax_values(keras: ModuleType) -> dict[str, Any]:
+    cases = {
+        "moderate": (inputs.LOGITS_MODERATE, inputs.Y_MODERATE),
+        "extreme": (inputs.LOGITS_EXTREME, inputs.Y_EXTREME),
+    }
+    return {
+        name: {
+            "softmax": _softmax(keras, z),
+            "loss": _cross_entropy(keras, z, y),
+            "gradient": _cross_entropy_gradient(keras, z, y),
+        }
+        for name, (z, y) in cases.items()
+    }
+
+
+# ----------------------------------------------------------------- rnn_shaping
+def _windows(keras: ModuleType, series: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """All T-L windows and their next steps, as timeseries_dataset_from_array gives them.
+
+    The documented ``data=series[:-L]`` would stop L-1 windows early;
+    ``data=series[:-1]`` lets the last window end at T-2 with target T-1.
+    """
+    arguments = dict(data=series[:-1], targets=series[length:], sequence_length=length, batch_size=len(series), shuffle=False)
+    try:
+        dataset = keras.utils.timeseries_dataset_from_array(**arguments)  # tf.data (needs tensorflow installed)
+    except ImportError:
+        dataset = keras.utils.timeseries_dataset_from_array(**arguments, format="grain")
+    xs, ys = [], []
+    for batch_x, batch_y in dataset:
+        xs.append(_batch_numpy(batch_x))
+        ys.append(_batch_numpy(batch_y))
+    return np.concatenate(xs).astype(np.float64), np.concatenate(ys).astype(np.float64)
+
+
+def _batch_numpy(batch: Any) -> np.ndarray:
+    """A tf.data batch (an eager tensor, whatever the Keras backend) or a grain one (numpy)."""
+    return np.asarray(batch.numpy() if hasattr(batch, "numpy") else batch)
+
+
+def windows(keras: ModuleType) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return {
+        "multi": _windows(keras, inputs.SERIES_MULTI, inputs.LENGTH_MULTI),
+        # A 1-D series is one feature: Keras is given it with its feature axis.
+        "one_feature": _windows(keras, inputs.SERIES_1D[:, None], inputs.LENGTH_1D),
+    }
+
+
+def rnn_train_step(keras: ModuleType, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """One SGD step of Input((L, F)) -> SimpleRNN(4) -> Dense(F) on the student's X, y.
+
+    Never raises: arrays Keras (or the shape of the model's output) rejects
+    come back as ``{"accepted": False, "error": ...}``.
+    """
+    try:
+        X, y = np.asarray(X), np.asarray(y)
+        if X.ndim != 3:
+            return {"accepted": False, "loss": float("nan"), "error": f"X has {X.ndim} axes; the RNN needs (examples, L, F)"}
+        examples, length, features = X.shape
+        if y.shape != (examples, features):
+            return {"accepted": False, "loss": float("nan"), "error": f"y has shape {y.shape}; the model outputs {(examples, features)}"}
+        model = keras.Sequential(
+            [
+                keras.Input((length, features)),
+                keras.layers.SimpleRNN(
+                    4,
+                    kernel_initializer=keras.initializers.GlorotUniform(seed=1),
+                    recurrent_initializer=keras.initializers.Orthogonal(seed=2),
+                ),
+                keras.layers.Dense(features, kernel_initializer=keras.initializers.GlorotUniform(seed=3)),
+            ]
+        )
+        model.compile(optimizer="sgd", loss="mse")
+        logs = model.train_on_batch(X, y, return_dict=True)
+        return {"accepted": True, "loss": float(np.asarray(logs["loss"])), "error": ""}
+    except Exception as error:  # Keras refusing the arrays is the answer, not a crash
+        return {"accepted": False, "loss": float("nan"), "error": f"{type(error).__name__}: {str(error)[:300]}"}
+
+
+PRECOMPUTED: dict[str, Callable[[ModuleType], Any]] = {
+    "dropout_value_sets": dropout_value_sets,
+    "l2_penalties": l2_penalties,
+    "l2_gradients": l2_gradients,
+    "sgd_step": sgd_step,
+    "softmax": softmax_values,
+    "windows": windows,
+}
+
+ON_DEMAND: dict[str, Callable[..., Any]] = {
+    "rnn_train_step": rnn_train_step,
+}

@@ -1,0 +1,99 @@
+"""Checks of the `rnn_shaping` exercise: make_sequences.
+
+The reference windows come from ``keras.utils.timeseries_dataset_from_array``
+built with all T-L windows (``data=series[:-1], targets=series[L:]``), and a
+Keras SimpleRNN takes a training step on what the student returns.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks.api import check, expect_array, expect_raises, result
+from autograder.checks.regularization_rnn import inputs as hidden
+
+LECTURE = "004_818fa62321bb76fc.txt, Sequence dataset"
+
+
+def _sequences(student, series, length):
+    value = result(student.call("make_sequences", series, length))
+    assert isinstance(value, (tuple, list)) and len(value) == 2, "make_sequences should return (X, y)"
+    X = expect_array(value[0], kinds="iuf")
+    y = expect_array(value[1], kinds="iuf")
+    return X, y
+
+
+@check(
+    tier=1,
+    says="make_sequences runs on an ordinary series and returns X of shape (examples, sequence_length, features) and y of shape (examples, features)",
+    lecture=LECTURE,
+)
+def test_contract(student):
+    series, length = hidden.SERIES_SMALL, hidden.LENGTH_SMALL
+    X, y = _sequences(student, series, length)
+    examples = series.shape[0] - length
+    assert X.shape == (examples, length, series.shape[1]), f"X has shape {X.shape}"
+    assert y.shape == (examples, series.shape[1]), f"y has shape {y.shape}"
+
+
+@check(
+    tier=1,
+    says="For a series with several features, X holds every window of sequence_length consecutive steps, in order, and y the step right after each window, as Keras's timeseries_dataset_from_array gives them",
+    lecture=LECTURE,
+)
+def test_windows_match_keras(student, reference):
+    wanted_X, wanted_y = reference["windows"]["multi"]
+    X, y = _sequences(student, hidden.SERIES_MULTI, hidden.LENGTH_MULTI)
+    assert X.shape == wanted_X.shape, f"X has shape {X.shape}, expected {wanted_X.shape}"
+    assert y.shape == wanted_y.shape, f"y has shape {y.shape}, expected {wanted_y.shape}"
+    assert np.array_equal(X.astype(np.float64), wanted_X), "windows differ from Keras's"
+    assert np.array_equal(y.astype(np.float64), wanted_y), "targets differ from Keras's"
+
+
+@check(
+    tier=2,
+    says="A one-dimensional series is treated as one feature: X gets shape (examples, sequence_length, 1) and y shape (examples, 1)",
+    lecture=LECTURE,
+)
+def test_one_feature_series(student, reference):
+    wanted_X, wanted_y = reference["windows"]["one_feature"]
+    X, y = _sequences(student, hidden.SERIES_1D, hidden.LENGTH_1D)
+    assert X.shape == wanted_X.shape, f"X has shape {X.shape}, expected {wanted_X.shape}"
+    assert y.shape == wanted_y.shape, f"y has shape {y.shape}, expected {wanted_y.shape}"
+    assert np.array_equal(X.astype(np.float64), wanted_X), "windows differ from Keras's"
+    assert np.array_equal(y.astype(np.float64), wanted_y), "targets differ from Keras's"
+
+
+@check(
+    tier=2,
+    says="make_sequences raises ValueError when sequence_length is not between 1 and the series length minus 1",
+    lecture=LECTURE,
+)
+def test_rejects_bad_length(student):
+    for length in hidden.BAD_LENGTHS:
+        expect_raises(student.call("make_sequences", hidden.SERIES_MULTI, length), "ValueError")
+
+
+@check(
+    tier=2,
+    says="make_sequences leaves the series it is given unchanged",
+    lecture=LECTURE,
+)
+def test_series_unchanged(student):
+    for series, length in ((hidden.SERIES_MULTI, hidden.LENGTH_MULTI), (hidden.SERIES_1D, hidden.LENGTH_1D)):
+        returned = student.call("make_sequences", series, length)
+        result(returned)
+        after = returned.args_after[0]
+        assert isinstance(after, np.ndarray) and after.shape == series.shape and np.array_equal(after, series), "the series was modified"
+
+
+@check(
+    tier=2,
+    says="A Keras model Input((sequence_length, features)) -> SimpleRNN -> Dense(features) accepts X and y and takes a training step with a finite loss",
+    lecture="004_818fa62321bb76fc.txt, Naive sequence model",
+)
+def test_keras_rnn_trains(student, reference):
+    for series, length in ((hidden.SERIES_MULTI, hidden.LENGTH_MULTI), (hidden.SERIES_1D, hidden.LENGTH_1D)):
+        X, y = _sequences(student, series, length)
+        step = reference.on_demand("rnn_train_step", X, y)
+        assert step["accepted"], f"Keras rejected X {X.shape}, y {y.shape}: {step['error']}"
+        assert np.isfinite(step["loss"]), "the training step gave a loss that is not finite"

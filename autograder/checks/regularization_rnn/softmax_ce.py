@@ -1,0 +1,118 @@
+"""Checks of the `softmax_ce` exercise: softmax, softmax_cross_entropy, softmax_cross_entropy_grad.
+
+References: ``keras.activations.softmax``, ``keras.losses.CategoricalCrossentropy(from_logits=True)``
+(mean over the batch) and its autodiff gradient with respect to the logits.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks.api import check, expect_array, expect_number, result
+from autograder.checks.regularization_rnn import inputs as hidden
+
+LECTURE_SOFTMAX = "001_b0e8ddc73a6f682a.txt, Softmax function"
+LECTURE_CE = "001_b0e8ddc73a6f682a.txt, Categorical cross-entropy"
+
+CASES = {
+    "moderate": (hidden.LOGITS_MODERATE, hidden.Y_MODERATE),
+    "extreme": (hidden.LOGITS_EXTREME, hidden.Y_EXTREME),
+}
+
+
+def _close(found: np.ndarray, wanted: np.ndarray) -> bool:
+    return bool(np.allclose(found, wanted, rtol=hidden.RTOL, atol=hidden.ATOL))
+
+
+def _close_number(found: float, wanted: float) -> bool:
+    return abs(found - wanted) <= hidden.ATOL + hidden.RTOL * abs(wanted)
+
+
+def _softmax(student, case):
+    z, _ = CASES[case]
+    return expect_array(result(student.call("softmax", z)), shape=z.shape, kinds="f")
+
+
+def _loss(student, case):
+    z, y = CASES[case]
+    return expect_number(result(student.call("softmax_cross_entropy", z, y)), finite=False)
+
+
+@check(
+    tier=1,
+    says="softmax, softmax_cross_entropy and softmax_cross_entropy_grad run on ordinary logits and return an array of the logits' shape, a number and an array of the logits' shape",
+    lecture=LECTURE_CE,
+)
+def test_contract(student):
+    z, y = hidden.LOGITS_SMALL, hidden.Y_SMALL
+    expect_array(result(student.call("softmax", z)), shape=z.shape, kinds="f")
+    expect_number(result(student.call("softmax_cross_entropy", z, y)))
+    expect_array(result(student.call("softmax_cross_entropy_grad", z, y)), shape=z.shape, kinds="f")
+
+
+@check(
+    tier=1,
+    says="softmax of a batch of logits matches keras.activations.softmax, row by row",
+    lecture=LECTURE_SOFTMAX,
+)
+def test_softmax_matches_keras(student, reference):
+    found = _softmax(student, "moderate")
+    assert _close(found, reference["softmax"]["moderate"]["softmax"]), "softmax differs from Keras"
+
+
+@check(
+    tier=1,
+    says="softmax_cross_entropy matches Keras's CategoricalCrossentropy(from_logits=True), the mean over the batch",
+    lecture=LECTURE_CE,
+)
+def test_loss_matches_keras(student, reference):
+    found = _loss(student, "moderate")
+    wanted = reference["softmax"]["moderate"]["loss"]
+    assert _close_number(found, wanted), f"loss {found}, Keras gives {wanted}"
+
+
+@check(
+    tier=2,
+    says="softmax stays finite and correct on very large positive and negative logits (subtract the row maximum before exp)",
+    lecture=LECTURE_SOFTMAX,
+)
+def test_softmax_extreme_logits(student, reference):
+    found = _softmax(student, "extreme")
+    assert np.all(np.isfinite(found)), "softmax gives NaN or infinity"
+    assert _close(found, reference["softmax"]["extreme"]["softmax"]), "softmax differs from Keras"
+
+
+@check(
+    tier=2,
+    says="softmax_cross_entropy stays finite and correct on very large logits (use log-sum-exp, not the log of a softmax)",
+    lecture=LECTURE_CE,
+)
+def test_loss_extreme_logits(student, reference):
+    found = _loss(student, "extreme")
+    wanted = reference["softmax"]["extreme"]["loss"]
+    assert np.isfinite(found), "loss is NaN or infinite"
+    assert _close_number(found, wanted), f"loss {found}, Keras gives {wanted}"
+
+
+@check(
+    tier=2,
+    says="softmax_cross_entropy_grad equals the gradient of the mean cross-entropy with respect to the logits",
+    lecture=LECTURE_CE,
+)
+def test_gradient_matches_keras(student, reference):
+    for case, (z, y) in CASES.items():
+        found = expect_array(result(student.call("softmax_cross_entropy_grad", z, y)), shape=z.shape, kinds="f")
+        assert np.all(np.isfinite(found)), f"gradient has NaN or infinity ({case} logits)"
+        assert _close(found, reference["softmax"][case]["gradient"]), f"gradient differs from Keras's ({case} logits)"
+
+
+@check(
+    tier=2,
+    says="softmax, softmax_cross_entropy and softmax_cross_entropy_grad leave the logits and labels they are given unchanged",
+    lecture=LECTURE_CE,
+)
+def test_inputs_unchanged(student):
+    for case, (z, y) in CASES.items():
+        for function, args in (("softmax", (z,)), ("softmax_cross_entropy", (z, y)), ("softmax_cross_entropy_grad", (z, y))):
+            returned = student.call(function, *args)
+            for before, after in zip(args, returned.args_after):
+                assert isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(after, before), f"{function} modified its input"

@@ -1,0 +1,125 @@
+"""What every output needs: grades in a fixed order, one row per exercise, statuses in words.
+
+Every output (CSV, feedback, report, gradebook, exports) reads the same records
+through these helpers, so they agree with each other on order, on the exercises
+a student gets a row for, and on what a status means.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from typing import Iterable
+
+from autograder.assignment import Assignment, Exercise, available_assignments
+from autograder.course import Course
+from autograder.errors import UserError
+from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
+
+STATUS_TEXT = {
+    "graded": "graded",
+    "missing": "function not defined",
+    "timeout": "timed out",
+    "memory": "stopped: too much memory",
+    "crashed": "crashed",
+    "no notebook": "no notebook",
+    "unreadable": "notebook unreadable",
+    "not graded": "not graded",
+}
+"""Statuses as a grader or a student reads them; unknown ones are shown as they are."""
+
+_SAFE = re.compile(r"[^A-Za-z0-9._@+-]")
+
+
+def status_text(status: str) -> str:
+    return STATUS_TEXT.get(status, status)
+
+
+def sorted_records(records: Iterable[SubmissionGrade]) -> list[SubmissionGrade]:
+    """Students in one fixed order (by id), so every output is the same for the same grades."""
+    return sorted(records, key=lambda r: r.student_id)
+
+
+def exercise_grades(assignment: Assignment, record: SubmissionGrade) -> list[ExerciseGrade]:
+    """One grade per exercise of the assignment, in its order; nothing silently missing.
+
+    The grade command gives every student a row for every exercise. Should a
+    record still lack one (an older checks package, a hand-edited file), the
+    exercise shows as 0 'not graded' with the submission's problem, so totals
+    in every output agree and nobody's exercise disappears.
+    """
+    by_name = {e.exercise: e for e in record.exercises}
+    grades = []
+    for exercise in assignment.exercises:
+        grade = by_name.pop(exercise.name, None)
+        if grade is None:
+            reason = record.problem or "This exercise was not graded."
+            grade = ExerciseGrade(exercise.name, 0, exercise.points, "not graded", (reason,))
+        grades.append(grade)
+    grades.extend(by_name.values())  # exercises the assignment no longer lists: keep, never drop
+    return grades
+
+
+def needs_attention(record: SubmissionGrade) -> bool:
+    """A submission that could not be graded normally: a problem, or an exercise not 'graded'."""
+    return record.problem is not None or any(e.status != "graded" for e in record.exercises)
+
+
+def safe_file_name(student_id: str) -> str:
+    """A file name for a student id that cannot leave its folder (ids come from folder names)."""
+    name = _SAFE.sub("_", student_id)
+    return name if name.strip(".") else f"_{name}"
+
+
+def assignment_from_records(name: str, records: list[SubmissionGrade]) -> Assignment:
+    """The exercises as the records name them, in the order they first appear."""
+    exercises: dict[str, Exercise] = {}
+    for record in records:
+        for grade in record.exercises:
+            exercises.setdefault(grade.exercise, Exercise(grade.exercise, grade.exercise, (), "", grade.max_score))
+    return Assignment(name=name, exercises=tuple(exercises.values()))
+
+
+def describe_assignment(name: str, records: list[SubmissionGrade]) -> Assignment:
+    """The assignment's exercises (titles, points, order) without importing its checks.
+
+    Outputs only need the public description, so only the package's
+    ``ASSIGNMENT`` is read; when it cannot be (no checks package here, one
+    being rewritten) the records themselves say which exercises there were.
+    """
+    if name in available_assignments():
+        try:
+            return importlib.import_module(f"autograder.checks.{name}").ASSIGNMENT
+        except (ImportError, AttributeError):
+            pass
+    return assignment_from_records(name, records)
+
+
+def no_grades(name: str, out: Path) -> UserError:
+    return UserError(f"No grades for '{name}' in {out}: run `autograder grade {name}` first.")
+
+
+def load_graded(args) -> tuple[Course, Assignment, Path, list[SubmissionGrade]]:
+    """For the after-grading commands: the course, the assignment, the grades folder and its records.
+
+    Raises the one-sentence UserError when that folder holds no grades for the
+    assignment, which is what a grader who forgot to grade first needs to read.
+    """
+    course = Course.find(args.course)
+    out = Path(args.out) if getattr(args, "out", None) else course.grades(args.assignment)
+    records = [r for r in ResultStore(out).load().values() if r.assignment == args.assignment] if out.is_dir() else []
+    if not records:
+        raise no_grades(args.assignment, out)
+    return course, describe_assignment(args.assignment, records), out, sorted_records(records)
+
+
+def write_atomically(path: Path, data: str | bytes) -> Path:
+    """Readers (and a kill mid-write) see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    if isinstance(data, bytes):
+        partial.write_bytes(data)
+    else:
+        partial.write_text(data, encoding="utf-8", newline="")
+    partial.replace(path)
+    return path

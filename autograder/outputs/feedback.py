@@ -1,0 +1,134 @@
+"""Feedback a student reads: one self-contained HTML file per student.
+
+Only what the student may see goes in: per exercise the score, the status, the
+sentence for each lost point (it names its lecture) and, truncated, what the
+student's own code printed; the submission's problem or note. Never check
+details (they may name hidden inputs). Everything that comes from a record is
+escaped, since student text is untrusted and ends up in a browser.
+
+``autograder feedback ASSIGNMENT`` copies the files to
+``<course>/feedback/<student>/<assignment>/<assignment>.html``, where nbgrader's
+``release_feedback`` picks them up.
+"""
+from __future__ import annotations
+
+import shutil
+from html import escape
+from pathlib import Path
+from typing import Iterable
+
+from autograder.assignment import Assignment
+from autograder.outputs.common import exercise_grades, load_graded, safe_file_name, sorted_records, status_text, write_atomically
+from autograder.results import SubmissionGrade
+
+FEEDBACK_DIR = "feedback"
+PRINTED_LIMIT = 2000
+"""Characters of printed output shown; enough to recognise it, not a log dump."""
+RELEASE_FILES = ("timestamp.txt", "submission_secret.txt")
+"""What nbgrader's release_feedback reads next to the HTML; copied from the submission when there."""
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin:0}
+.exercise{border:1px solid #ccc;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}
+.score{float:right;font-weight:bold}.full{color:#17702d}.partial{color:#a35d00}.zero{color:#b3261e}
+.status{color:#555;font-size:.9rem}.notice{background:#fff4ce;border-left:4px solid #e0a800;padding:.5rem 1rem}
+pre{background:#f5f5f5;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-word;font-size:.85rem}
+"""
+
+
+def _truncate(text: str, limit: int = PRINTED_LIMIT) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n... ({len(text) - limit} more characters not shown)"
+
+
+def feedback_html(assignment: Assignment, record: SubmissionGrade) -> str:
+    """The page for one student; every value from the record passes through html.escape."""
+    e = escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Feedback: {e(assignment.name)} ({e(record.student_id)})</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        f"<h1>Feedback on {e(assignment.name)}</h1>",
+        f"<p>Student: <b>{e(record.student_id)}</b> &middot; Total: <b>{record.total} / {record.max_total}</b></p>",
+    ]
+    if record.problem:
+        parts.append(f'<p class="notice">Your submission could not be graded normally: {e(record.problem)}</p>')
+    if record.note:
+        parts.append(f'<p class="notice">Note: {e(record.note)}</p>')
+    titles = {x.name: x.title for x in assignment.exercises}
+    for grade in exercise_grades(assignment, record):
+        tone = "full" if grade.score >= grade.max_score else ("zero" if grade.score == 0 else "partial")
+        title = titles.get(grade.exercise, grade.exercise)
+        heading = e(grade.exercise) if title == grade.exercise else f"{e(title)} <small>({e(grade.exercise)})</small>"
+        parts.append('<section class="exercise">')
+        parts.append(f'<span class="score {tone}">{grade.score} / {grade.max_score}</span><h2>{heading}</h2>')
+        parts.append(f'<p class="status">Status: {e(status_text(grade.status))}</p>')
+        if grade.feedback:
+            parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in grade.feedback) + "</ul>")
+        elif grade.score >= grade.max_score:
+            parts.append("<p>All checks passed.</p>")
+        if grade.printed.strip():
+            parts.append(f"<p>Your code printed:</p><pre>{e(_truncate(grade.printed))}</pre>")
+        parts.append("</section>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def feedback_path(out_dir: Path, student_id: str) -> Path:
+    return Path(out_dir) / FEEDBACK_DIR / f"{safe_file_name(student_id)}.html"
+
+
+def write_feedback(assignment: Assignment, records: Iterable[SubmissionGrade], out_dir: Path) -> list[Path]:
+    """OUT/feedback/<student_id>.html for every record; returns the files written."""
+    return [
+        write_atomically(feedback_path(out_dir, record.student_id), feedback_html(assignment, record))
+        for record in sorted_records(records)
+    ]
+
+
+def place_for_nbgrader(
+    assignment: Assignment, records: Iterable[SubmissionGrade], out_dir: Path, feedback_root: Path, submitted: Path
+) -> tuple[list[Path], list[str]]:
+    """Copy each file to feedback_root/<student>/<assignment>/<assignment>.html.
+
+    nbgrader's release_feedback also needs the submission's timestamp.txt and
+    submission_secret.txt beside the HTML (the secret names the file in the
+    exchange), so they are copied from the submitted folder. Returns the files
+    placed and the students whose submission lacks a secret: the file is in
+    place for them but the exchange cannot release it.
+    """
+    placed, without_secret = [], []
+    for record in sorted_records(records):
+        source = feedback_path(out_dir, record.student_id)
+        target_dir = Path(feedback_root) / safe_file_name(record.student_id) / assignment.name
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / f"{assignment.name}.html"
+        shutil.copyfile(source, target)
+        placed.append(target)
+        for name in RELEASE_FILES:
+            origin = Path(submitted) / record.student_id / assignment.name / name
+            if origin.is_file():
+                shutil.copyfile(origin, target_dir / name)
+        if not (target_dir / "submission_secret.txt").is_file():
+            without_secret.append(record.student_id)
+    return placed, without_secret
+
+
+def run(args) -> int:
+    """``autograder feedback ASSIGNMENT [--out DIR]``."""
+    course, assignment, out, records = load_graded(args)
+    write_feedback(assignment, records, out)
+    placed, without_secret = place_for_nbgrader(assignment, records, out, course.feedback, course.submitted)
+    print(f"Placed {len(placed)} feedback files under {course.feedback}/<student>/{assignment.name}/.")
+    if without_secret:
+        print(
+            f"{len(without_secret)} of them have no submission_secret.txt in {course.submitted} "
+            f"(not collected through nbgrader's exchange), so `nbgrader release_feedback` cannot hand them back: "
+            + ", ".join(without_secret)
+        )
+    else:
+        print(f"Hand them back with: nbgrader release_feedback {assignment.name}")
+    return 0

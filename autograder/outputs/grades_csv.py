@@ -1,0 +1,35 @@
+"""OUT/grades.csv: the grades as a spreadsheet, one row per student per exercise.
+
+The file is a pure function of the records: students sorted by id, exercises in
+the assignment's order, fixed line endings, so a resumed run ends with a file
+identical byte for byte to an uninterrupted one.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Iterable
+
+from autograder.assignment import Assignment
+from autograder.outputs.common import exercise_grades, sorted_records, write_atomically
+from autograder.results import SubmissionGrade
+
+GRADES_FILE = "grades.csv"
+COLUMNS = ("student_id", "exercise", "score", "max_score", "status", "feedback")
+SEPARATOR = " | "
+
+
+def grades_csv(assignment: Assignment, records: Iterable[SubmissionGrade]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for record in sorted_records(records):
+        for grade in exercise_grades(assignment, record):
+            feedback = SEPARATOR.join(" ".join(s.split()) for s in grade.feedback)
+            writer.writerow((record.student_id, grade.exercise, grade.score, grade.max_score, grade.status, feedback))
+    return buffer.getvalue()
+
+
+def write_grades_csv(assignment: Assignment, records: Iterable[SubmissionGrade], out_dir: Path) -> Path:
+    return write_atomically(Path(out_dir) / GRADES_FILE, grades_csv(assignment, records))
