@@ -19,7 +19,7 @@ from autograder.selfcheck import load_mistakes, solution_sections
 HOSTILE: dict[str, str] = {
     "exits": "import os\ndef {f}(*args, **kwargs):\n    os._exit(0)\n",
     "hangs": "def {f}(*args, **kwargs):\n    while True:\n        try:\n            pass\n        except BaseException:\n            pass\n",
-    "memory_bomb": "def {f}(*args, **kwargs):\n    hog = []\n    while True:\n        hog.append(bytearray(50 * 1024 * 1024))\n",
+    "memory_bomb": "import numpy as np\ndef {f}(*args, **kwargs):\n    hog = []\n    while True:\n        hog.append(np.ones((64, 1024, 1024)))\n",
     "fork_bomb": "import os\ndef {f}(*args, **kwargs):\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n",
     "kills_parent": "import os, signal\ndef {f}(*args, **kwargs):\n    for pid in (os.getppid(), 1):\n        try:\n            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n    return 0\n",
     "fakes_equality": (

@@ -121,7 +121,12 @@ def _type_name(value: Any) -> str:
 
 def write_frame(stream: BinaryIO, message: Any) -> None:
     payload = json.dumps(message, allow_nan=False, separators=(",", ":")).encode()
-    stream.write(struct.pack("!I", len(payload)) + payload)
+    view = memoryview(struct.pack("!I", len(payload)) + payload)
+    while view:
+        written = stream.write(view)
+        if written is None:
+            raise BlockingIOError("channel is not writable")
+        view = view[written:]
     stream.flush()
 
 
