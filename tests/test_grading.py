@@ -31,7 +31,7 @@ def grades_of(out: Path) -> dict[tuple[str, str], dict]:
 
 
 def grade(submitted: Path, out: Path, *extra: str) -> int:
-    return main(["grade", NAME, "--submitted", str(submitted), "--out", str(out), "--timeout", "5", "--workers", "2", *extra])
+    return main(["grade", NAME, "--submitted", str(submitted), "--out", str(out), "--timeout", "5", "--memory", "768", "--workers", "2", *extra])
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_an_interrupted_run_resumes_to_the_same_grades(tmp_path, graded_class):
     _, root, full = graded_class
     out = tmp_path / "out"
     command = [sys.executable, "-m", "autograder.cli", "grade", NAME, "--submitted", str(root / "submitted"),
-               "--out", str(out), "--timeout", "5", "--workers", "2"]
+               "--out", str(out), "--timeout", "5", "--memory", "768", "--workers", "2"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     store = ResultStore(out)
     deadline = time.monotonic() + 120

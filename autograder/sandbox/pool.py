@@ -157,15 +157,16 @@ class Sandbox:
             raise ConnectionError("the zygote is gone")
         return json.loads(data)
 
-    def oom_kills(self) -> int:
+    def memory_events(self) -> int:
+        """How often the memory cgroup hit its cap (failcnt) or killed (oom_kill):
+        a session that died or stalled after this grew is a memory failure."""
+        events = 0
         for cgroup in self.cgroups:
             control = cgroup / "memory.oom_control"
             if control.exists():
-                for line in control.read_text().splitlines():
-                    if line.startswith("oom_kill "):
-                        return int(line.split()[1])
-                return int((cgroup / "memory.failcnt").read_text())
-        return 0
+                events += sum(int(line.split()[1]) for line in control.read_text().splitlines() if line.startswith("oom_kill "))
+                events += int((cgroup / "memory.failcnt").read_text())
+        return events
 
     @contextmanager
     def session(self, cells: list[tuple[int, str]], functions: list[str]) -> Iterator["Session"]:
@@ -173,7 +174,7 @@ class Sandbox:
         self._send({"op": "start"}, [theirs.fileno()])
         theirs.close()
         self._receive()
-        session = Session(self, ours, self.oom_kills())
+        session = Session(self, ours, self.memory_events())
         try:
             session.run_cells(cells, functions)
             yield session
@@ -207,11 +208,11 @@ def _unconfined_scratch() -> str:
 class Session:
     """One student process for one exercise: the checks' :class:`Student`."""
 
-    def __init__(self, sandbox: Sandbox, channel: socket.socket, oom_before: int) -> None:
+    def __init__(self, sandbox: Sandbox, channel: socket.socket, memory_before: int) -> None:
         self.sandbox = sandbox
         self.channel = channel
         self.stream = channel.makefile("rwb", buffering=0)
-        self.oom_before = oom_before
+        self.memory_before = memory_before
         self.defined: set[str] = set()
         self.cell_errors: list[str] = []
         self.deadline = 0.0
@@ -219,10 +220,10 @@ class Session:
         self.dead: str | None = None
 
     def _reason(self, error: BaseException) -> str:
-        if isinstance(error, TimeoutError):
-            return "timeout"
         time.sleep(0.01)
-        return "memory" if self.sandbox.oom_kills() > self.oom_before else "crashed"
+        if self.sandbox.memory_events() > self.memory_before:
+            return "memory"
+        return "timeout" if isinstance(error, TimeoutError) else "crashed"
 
     def _read(self) -> Any:
         remaining = self.deadline - time.monotonic()
