@@ -69,9 +69,12 @@ def _write(folder: Path, assignment: str, content: str | bytes | None, name: str
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
 
 
-def build_class(course: Course, assignment: Assignment, submitted: Path, copies: int = 1) -> list[SampleStudent]:
+def build_class(
+    course: Course, assignment: Assignment, submitted: Path, copies: int = 1, honest_only: bool = False
+) -> list[SampleStudent]:
     """Write a sample class into ``submitted``; ``copies`` repeats the honest
-    students (correct and partly wrong) to make a larger class."""
+    students (correct and partly wrong) to make a larger class, and
+    ``honest_only`` leaves out the unstarted, broken and hostile ones."""
     released = json.loads(course.released_notebook(assignment.name).read_text())
     _, sections = solution_sections(course.solution_module(assignment.name).read_text())
     mistakes = [m for m in load_mistakes(assignment) if not m.replace]
@@ -88,6 +91,8 @@ def build_class(course: Course, assignment: Assignment, submitted: Path, copies:
         mistake = mistakes[n % len(mistakes)]
         wrong = dict(sections, **{mistake.exercise: sections[mistake.exercise] + "\n" + mistake.code})
         add(f"partly_wrong_{n:04d}", "partly wrong", _fill(released, wrong, assignment))
+    if honest_only:
+        return students
     add("unstarted", "unstarted", released)
     add("renamed_copy", "broken", correct, name=f"{assignment.name}-Copy1.ipynb")
     add("truncated", "broken", raw=json.dumps(correct)[:2000])

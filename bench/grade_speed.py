@@ -1,0 +1,180 @@
+"""``make bench``: autograder against nbgrader on the same honest submissions, side by side.
+
+Builds classes of N submissions (correct and partly wrong work) from the
+released notebook, grades them with ``autograder grade`` (full sandbox), grades
+a sample with ``nbgrader autograde`` in the same run, and prints per-submission
+times, their ratio, totals, the peak memory of the grading process tree and
+where one submission's time goes. Results also go to bench/results/.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+import psutil
+
+from autograder.assignment import Assignment, load_assignment
+from autograder.course import Course
+from autograder.grading import Grader, read_class
+from autograder.reference import KerasReferences
+from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
+from autograder.samples import build_class
+from autograder.sandbox.pool import Sandbox, SandboxPool, SandboxSettings
+
+REPO = Path(__file__).resolve().parents[1]
+NAME = "regularization_rnn"
+BIN = Path(sys.executable).parent
+
+
+class PeakMemory:
+    """Samples the summed RSS of a process and all its descendants."""
+
+    def __init__(self, pid: int) -> None:
+        self.root, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                tree = [self.root, *self.root.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def autograder_run(submitted: Path, out: Path, workers: int) -> dict:
+    command = [str(BIN / "autograder"), "grade", NAME, "--submitted", str(submitted), "--out", str(out), "--workers", str(workers)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    memory = PeakMemory(process.pid)
+    _, err = process.communicate()
+    seconds = time.perf_counter() - started
+    peak = memory.stop()
+    if process.returncode != 0:
+        raise SystemExit(f"autograder grade failed: {err.decode()[-2000:]}")
+    records = ResultStore(out).load()
+    return {"submissions": len(records), "seconds": seconds, "per_submission": seconds / len(records), "peak_rss_mb": peak / 2**20}
+
+
+def nbgrader_run(course_src: Course, submitted: Path, sample: list[str], scratch: Path) -> dict:
+    course = scratch / "nbgrader_course"
+    shutil.rmtree(course, ignore_errors=True)
+    course.mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    shutil.copytree(REPO / "assignments", course / "assignments")
+    env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
+    subprocess.run([str(BIN / "nbgrader"), "generate_assignment", NAME, "--force"], cwd=course, env=env, check=True, capture_output=True)
+    for student in sample:
+        shutil.copytree(submitted / student, course / "submitted" / student)
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "nbgrader"), "autograde", NAME, "--force"], cwd=course, env=env, check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    return {"submissions": len(sample), "seconds": seconds, "per_submission": seconds / len(sample)}
+
+
+def breakdown(course: Course, submitted: Path) -> dict:
+    """Where one honest submission's time goes, measured in this process."""
+    assignment = load_assignment(NAME)
+    references = KerasReferences(assignment, device="cpu")
+    started = time.perf_counter()
+    references.warm()
+    reference_seconds = time.perf_counter() - started
+    submissions = [s for s in read_class(assignment, course, submitted) if s.student_id.startswith("correct")][:20]
+    started = time.perf_counter()
+    sandbox = Sandbox(SandboxSettings(timeout=20))
+    zygote_seconds = time.perf_counter() - started
+    empty_sessions = []
+    for _ in range(20):
+        started = time.perf_counter()
+        with sandbox.session([], []):
+            pass
+        empty_sessions.append(time.perf_counter() - started)
+    sandbox.close()
+    pool = SandboxPool(SandboxSettings(timeout=20), 1)
+    grader = Grader(assignment, references, pool)
+    totals = []
+    for submission in submissions:
+        started = time.perf_counter()
+        grader.grade(submission)
+        totals.append(time.perf_counter() - started)
+    pool.close()
+    store = ResultStore(Path(tempfile.mkdtemp()))
+    record = _sample_record(assignment)
+    started = time.perf_counter()
+    for _ in range(100):
+        store.append(record)
+    write_seconds = (time.perf_counter() - started) / 100
+    per_submission = sorted(totals)[len(totals) // 2]
+    sessions = len(assignment.exercises) * sorted(empty_sessions)[len(empty_sessions) // 2]
+    return {
+        "references_once_per_run_s": reference_seconds,
+        "zygote_start_once_per_worker_s": zygote_seconds,
+        "one_submission_median_s": per_submission,
+        "sandbox_sessions_s": sessions,
+        "student_code_and_checks_s": per_submission - sessions,
+        "write_result_s": write_seconds,
+    }
+
+
+def _sample_record(assignment: Assignment) -> SubmissionGrade:
+    exercises = tuple(ExerciseGrade(e.name, 2, 2, "graded") for e in assignment.exercises)
+    return SubmissionGrade("s", assignment.name, "0" * 32, "n.ipynb", None, None, exercises, 0.1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--nbgrader-sample", type=int, default=6)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    course = Course(REPO)
+    assignment = load_assignment(NAME)
+    scratch = Path(tempfile.mkdtemp(prefix="autograder-bench-"))
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+                     "versions": {p: metadata.version(p) for p in ("autograder", "nbgrader", "keras", "numpy")}, "runs": {}}
+    try:
+        for size in args.sizes:
+            submitted = scratch / f"class_{size}"
+            build_class(course, assignment, submitted, copies=size // 2, honest_only=True)
+            results["runs"][str(size)] = autograder_run(submitted, scratch / f"out_{size}", args.workers)
+            print(f"autograder, {size} submissions: {json.dumps(results['runs'][str(size)])}", flush=True)
+        smallest = scratch / f"class_{min(args.sizes)}"
+        sample = sorted(p.name for p in smallest.iterdir())[: args.nbgrader_sample]
+        results["nbgrader"] = nbgrader_run(course, smallest, sample, scratch)
+        print(f"nbgrader autograde, {len(sample)} submissions: {json.dumps(results['nbgrader'])}", flush=True)
+        results["breakdown"] = breakdown(course, smallest)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    ours = results["runs"][str(max(args.sizes))]["per_submission"]
+    theirs = results["nbgrader"]["per_submission"]
+    results["ratio_nbgrader_over_autograder"] = theirs / ours
+    print(f"\nper submission: nbgrader {theirs * 1000:.0f} ms, autograder {ours * 1000:.1f} ms  ->  {theirs / ours:.0f}x faster")
+    for size, run in results["runs"].items():
+        print(f"{size:>5} submissions: {run['seconds']:.1f} s total, {run['per_submission'] * 1000:.1f} ms each, peak tree RSS {run['peak_rss_mb']:.0f} MB")
+    print("one submission's time (1 worker):")
+    for key, value in results["breakdown"].items():
+        print(f"  {key:34s} {value * 1000:9.1f} ms")
+    out = REPO / "bench" / "results" / f"grade_speed-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()
