@@ -126,7 +126,8 @@ class Sandbox:
         try:
             self._receive()
         except (OSError, ValueError) as error:
-            detail = self.process.stderr.read().decode(errors="replace")[-2000:] if self.process.poll() is not None else ""
+            self.process.wait(timeout=5)
+            detail = self.process.stderr.read().decode(errors="replace")[-2000:]
             self.close()
             raise RuntimeError(f"the sandbox did not start: {error} {detail}") from error
         self.control.settimeout(None)

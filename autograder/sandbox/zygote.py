@@ -89,8 +89,6 @@ class Zygote:
 
     def _become_student(self, scratch: Path) -> None:
         os.setsid()
-        for cgroup in self.cgroups:
-            (cgroup / "cgroup.procs").write_text(str(os.getpid()))
         Path("/proc/self/oom_score_adj").write_text("1000")
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
@@ -122,8 +120,9 @@ class Zygote:
         sandbox they are the cgroup's members (a student's setsid or double
         fork does not leave it); unconfined, the child's process group."""
         status = None
+        own = os.getpid()
         for _ in range(1000):
-            victims = self._cgroup_members()
+            victims = self._cgroup_members() - {own}
             if self.child_pid:
                 victims.add(self.child_pid)
                 try:
@@ -135,6 +134,10 @@ class Zygote:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
+            if self.child_pid:
+                _, code = os.waitpid(self.child_pid, 0)
+                status = f"signal {os.WTERMSIG(code)}" if os.WIFSIGNALED(code) else f"exit {os.WEXITSTATUS(code)}"
+                self.child_pid = 0
             status = self._reap() or status
             if not victims:
                 break
@@ -170,6 +173,8 @@ def main() -> None:
     control = socket.socket(fileno=int(config["control_fd"]))
     if config["confined"]:
         hide_paths(config["hide"], config["keep"])
+    for cgroup in config["cgroups"]:
+        Path(cgroup, "cgroup.procs").write_text(str(os.getpid()))
     zygote = Zygote(config, control)
     control.sendall(json.dumps({"ready": os.getpid()}).encode())
     while True:

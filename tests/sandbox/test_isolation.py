@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 
 from autograder.checks.api import Opaque, Rng, SandboxFailure
@@ -22,6 +23,12 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Sandbox:
     box.secret = secret
     yield box
     box.close()
+
+
+def assert_only_the_zygote_is_left(sandbox: Sandbox) -> None:
+    zygote = psutil.Process(sandbox.process.pid).children()[0].pid
+    for cgroup in sandbox.cgroups:
+        assert (cgroup / "cgroup.procs").read_text().split() == [str(zygote)]
 
 
 def run(sandbox: Sandbox, body: str, *args, cells: list[str] = (), function: str = "f"):
@@ -91,14 +98,12 @@ def test_killing_the_parent_and_fork_bombs_change_nothing(sandbox):
     )
     assert returned.value < 2000
     assert run(sandbox, "return 4")[0].value == 4
-    for cgroup in sandbox.cgroups:
-        assert (cgroup / "cgroup.procs").read_text().split() == []
+    assert_only_the_zygote_is_left(sandbox)
 
 
 def test_background_processes_are_gone_when_the_session_ends(sandbox):
     run(sandbox, "import subprocess\nsubprocess.Popen(['sleep', '1000'], start_new_session=True)\nreturn 0")
-    for cgroup in sandbox.cgroups:
-        assert (cgroup / "cgroup.procs").read_text().split() == []
+    assert_only_the_zygote_is_left(sandbox)
 
 
 def test_output_is_capped_and_never_fatal(sandbox):
