@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from autograder.assignment import Assignment, Exercise, load_assignment
 from autograder.checks.api import Check, collect_checks
@@ -187,7 +187,10 @@ def grade_on_cluster(
             record(future.result())
 
 
-def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGrade], Path, Any]:
+def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGrade], Path, Course | None]:
+    """Grade what is new or changed; the course comes back only when the
+    class graded is the course's own submitted folder, whose students belong
+    in its nbgrader gradebook."""
     course = Course.find(args.course)
     assignment = load_assignment(args.assignment)
     submitted = (args.submitted or course.submitted).resolve()
@@ -228,14 +231,14 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
     present = {s.student_id for s in submissions}
     records = [done[s] for s in sorted(done) if s in present]
     store.rewrite(records)
-    return assignment, records, out, course
+    return assignment, records, out, course if submitted == course.submitted.resolve() else None
 
 
 def run(args: argparse.Namespace) -> int:
     from autograder.outputs import print_summary, write_outputs
 
-    assignment, records, out, course = grade_class(args)
-    write_outputs(assignment, records, out, course)
+    assignment, records, out, gradebook_course = grade_class(args)
+    write_outputs(assignment, records, out, gradebook_course)
     print_summary(assignment, records)
     print(f"Grades: {out / 'grades.csv'}\nFeedback: {out / 'feedback'}\nReport: {out / 'report.html'}")
     return 0
