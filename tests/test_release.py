@@ -12,26 +12,12 @@ import numpy as np
 import pytest
 
 from autograder.cli import main
+from autograder.selfcheck import solution_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "regularization_rnn"
 CHECKS = ROOT / "autograder" / "checks" / NAME
 COMMITTED = ROOT / "release" / NAME / f"{NAME}.ipynb"
-
-
-def solution_sections(text: str) -> dict[str, str]:
-    """The lines between ``# exercise: NAME`` and ``# end exercise``, per exercise."""
-    sections: dict[str, str] = {}
-    name, lines = None, []
-    for line in text.splitlines():
-        if line.startswith("# exercise: "):
-            name, lines = line.removeprefix("# exercise: ").strip(), []
-        elif line == "# end exercise":
-            sections[name] = "\n".join(lines)
-            name = None
-        elif name is not None:
-            lines.append(line)
-    return sections
 
 
 def copy_course(root: Path) -> Path:
@@ -61,7 +47,7 @@ def release_text(nb: nbformat.NotebookNode) -> str:
 
 
 def test_release_holds_no_solution_code(released):
-    sections = solution_sections((ROOT / "solutions" / f"{NAME}.py").read_text())
+    _, sections = solution_sections((ROOT / "solutions" / f"{NAME}.py").read_text())
     assert set(sections) == {"dropout", "l2", "softmax_ce", "rnn_shaping"}
     text = release_text(released)
     lines = {line.strip() for code in sections.values() for line in code.splitlines()}

@@ -41,12 +41,7 @@ def test_contract(student):
     lecture=LECTURE,
 )
 def test_windows_match_keras(student, reference):
-    wanted_X, wanted_y = reference["windows"]["multi"]
-    X, y = _sequences(student, hidden.SERIES_MULTI, hidden.LENGTH_MULTI)
-    assert X.shape == wanted_X.shape, f"X has shape {X.shape}, expected {wanted_X.shape}"
-    assert y.shape == wanted_y.shape, f"y has shape {y.shape}, expected {wanted_y.shape}"
-    assert np.array_equal(X.astype(np.float64), wanted_X), "windows differ from Keras's"
-    assert np.array_equal(y.astype(np.float64), wanted_y), "targets differ from Keras's"
+    _assert_windows(student, hidden.SERIES_MULTI, hidden.LENGTH_MULTI, reference["windows"]["multi"])
 
 
 @check(
@@ -55,12 +50,7 @@ def test_windows_match_keras(student, reference):
     lecture=LECTURE,
 )
 def test_one_feature_series(student, reference):
-    wanted_X, wanted_y = reference["windows"]["one_feature"]
-    X, y = _sequences(student, hidden.SERIES_1D, hidden.LENGTH_1D)
-    assert X.shape == wanted_X.shape, f"X has shape {X.shape}, expected {wanted_X.shape}"
-    assert y.shape == wanted_y.shape, f"y has shape {y.shape}, expected {wanted_y.shape}"
-    assert np.array_equal(X.astype(np.float64), wanted_X), "windows differ from Keras's"
-    assert np.array_equal(y.astype(np.float64), wanted_y), "targets differ from Keras's"
+    _assert_windows(student, hidden.SERIES_1D, hidden.LENGTH_1D, reference["windows"]["one_feature"])
 
 
 @check(
@@ -97,3 +87,13 @@ def test_keras_rnn_trains(student, reference):
         step = reference.on_demand("rnn_train_step", X, y)
         assert step["accepted"], f"Keras rejected X {X.shape}, y {y.shape}: {step['error']}"
         assert np.isfinite(step["loss"]), "the training step gave a loss that is not finite"
+
+
+def _assert_windows(student, series: np.ndarray, length: int, wanted: tuple[np.ndarray, np.ndarray]) -> None:
+    """X and y exactly as Keras's windows of ``series``, shapes first."""
+    wanted_X, wanted_y = wanted
+    X, y = _sequences(student, series, length)
+    assert X.shape == wanted_X.shape, f"X has shape {X.shape}, expected {wanted_X.shape}"
+    assert y.shape == wanted_y.shape, f"y has shape {y.shape}, expected {wanted_y.shape}"
+    assert np.array_equal(X.astype(np.float64), wanted_X), "windows differ from Keras's"
+    assert np.array_equal(y.astype(np.float64), wanted_y), "targets differ from Keras's"
