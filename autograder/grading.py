@@ -11,7 +11,7 @@ import os
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from autograder.assignment import Assignment, Exercise, load_assignment
 from autograder.checks.api import Check, collect_checks
 from autograder.course import Course, CourseError
-from autograder.reference import KerasReferences, References, checks_digest
+from autograder.reference import DeferringReferences, KerasReferences, Pending, References, checks_digest
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
 from autograder.rubric import FAILURE_SENTENCES, CheckOutcome, grade_exercise
 from autograder.sandbox.pool import CellsDied, Sandbox, SandboxPool, SandboxSettings, SandboxUnavailable, confinement_problem
@@ -37,10 +37,24 @@ class ExerciseRun:
     cell_errors: tuple[str, ...]
 
 
+Graded = tuple[SubmissionGrade, dict[str, ExerciseRun]]
+
+
+@dataclass
+class Deferred:
+    """A submission whose exercises in ``runs`` are graded and the others wait
+    for batched reference answers; :meth:`Grader.finish` grades those again."""
+
+    submission: Submission
+    runs: dict[str, ExerciseRun]
+    skip: set[int]
+    seconds: float
+
+
 class Grader:
     """Everything grading needs that is paid for once: checks, references, sandboxes."""
 
-    def __init__(self, assignment: Assignment, references: References, sandboxes: SandboxPool) -> None:
+    def __init__(self, assignment: Assignment, references: KerasReferences, sandboxes: SandboxPool) -> None:
         self.assignment = assignment
         self.references = references
         self.sandboxes = sandboxes
@@ -48,18 +62,44 @@ class Grader:
             e.name: collect_checks(e.name, assignment.modules[e.name]) for e in assignment.exercises
         }
 
-    def grade(self, submission: Submission) -> tuple[SubmissionGrade, dict[str, ExerciseRun]]:
+    def grade(self, submission: Submission) -> Graded:
+        """The whole submission now, its on-demand reference work batched only within it."""
+        return self.finish(Deferred(submission, {}, set(), 0.0))
+
+    def grade_or_defer(self, submission: Submission, references: DeferringReferences) -> Graded | Deferred:
+        """The whole submission, or what of it does not wait for reference answers of the next batch."""
         started = time.perf_counter()
+        deferred = Deferred(submission, {}, set(), 0.0)
+        self._run(deferred, references)
+        deferred.seconds = time.perf_counter() - started
+        if len(deferred.runs) < len(self.assignment.exercises):
+            return deferred
+        return self._record(deferred)
+
+    def finish(self, deferred: Deferred) -> Graded:
+        started = time.perf_counter()
+        self._run(deferred, self.references)
+        deferred.seconds += time.perf_counter() - started
+        return self._record(deferred)
+
+    def _run(self, deferred: Deferred, references: References) -> None:
+        """Grade the exercises not graded yet; one still waiting for references stays out of ``runs``."""
+        submission = deferred.submission
+        todo = [e for e in self.assignment.exercises if e.name not in deferred.runs]
         if submission.problem:
             status = "no notebook" if submission.notebook is None else "unreadable"
-            runs = {
-                e.name: ExerciseRun(ExerciseGrade(e.name, 0, e.points, status, (submission.problem,)), (), ())
-                for e in self.assignment.exercises
-            }
-        else:
-            skip: set[int] = set()
-            with self.sandboxes.checkout() as sandbox:
-                runs = {e.name: self._exercise(sandbox, submission, e, skip) for e in self.assignment.exercises}
+            for e in todo:
+                deferred.runs[e.name] = ExerciseRun(ExerciseGrade(e.name, 0, e.points, status, (submission.problem,)), (), ())
+            return
+        with self.sandboxes.checkout() as sandbox:
+            for exercise in todo:
+                run = self._exercise(sandbox, submission, exercise, deferred.skip, references)
+                if run is not None:
+                    deferred.runs[exercise.name] = run
+
+    def _record(self, deferred: Deferred) -> Graded:
+        submission = deferred.submission
+        runs = {e.name: deferred.runs[e.name] for e in self.assignment.exercises}
         record = SubmissionGrade(
             student_id=submission.student_id,
             assignment=self.assignment.name,
@@ -68,23 +108,28 @@ class Grader:
             problem=submission.problem,
             note=submission.note,
             exercises=tuple(run.grade for run in runs.values()),
-            seconds=round(time.perf_counter() - started, 4),
+            seconds=round(deferred.seconds, 4),
         )
         return record, runs
 
-    def _exercise(self, sandbox: Sandbox, submission: Submission, exercise: Exercise, skip: set[int]) -> ExerciseRun:
+    def _exercise(
+        self, sandbox: Sandbox, submission: Submission, exercise: Exercise, skip: set[int], references: References
+    ) -> ExerciseRun | None:
         """Run the exercise in a fresh student process. A cell that kills or
         hangs that process is left out of this and later sessions, as a
-        failed cell, so it costs only what depends on it."""
+        failed cell, so it costs only what depends on it. None: a check waits
+        for a reference answer of the next batch."""
         for _ in range(MAX_CELL_RETRIES):
             cells = [(i, source) for i, source in submission.cells_for(self.assignment, exercise.name) if i not in skip]
             try:
                 with sandbox.session(cells, list(exercise.functions)) as session:
                     session.start_checks()
                     grade, outcomes = grade_exercise(
-                        exercise, self.checks[exercise.name], session.defined, session, self.references, session.printed
+                        exercise, self.checks[exercise.name], session.defined, session, references, session.printed
                     )
                     errors = tuple(session.cell_errors) + tuple(f"cell {i}: stopped the process" for i in sorted(skip))
+            except Pending:
+                return None
             except CellsDied as died:
                 if died.cell is None or died.cell in skip:
                     return _failed(exercise, died.reason)
@@ -147,10 +192,40 @@ class Progress:
             self.bar.stop()
 
 
-def grade_locally(grader: Grader, submissions: list[Submission], workers: int, record: Callable[[SubmissionGrade], None]) -> None:
+BATCH_SIZE = 32
+"""Submissions whose on-demand reference work is batched together: Keras
+runs once per this many submissions with answers it has not seen."""
+
+
+def grade_locally(grader: Grader, submissions: Iterable[Submission], workers: int, record: Callable[[SubmissionGrade, dict[str, ExerciseRun]], None]) -> None:
+    """Grade on ``workers`` threads, each with its own sandbox. Submissions
+    waiting for reference answers are set aside until BATCH_SIZE of them (or
+    the end of the class), then their answers are computed in one batch and
+    their waiting exercises graded again. Few submissions are queued at a time,
+    so those are graded, and recorded, soon after their batch."""
+    deferring = DeferringReferences(grader.references)
+    todo = iter(submissions)
+    running: dict[Future, bool] = {}
+    """Each future, and whether it is a first pass (one that may still add to the batch)."""
+    waiting: list[Deferred] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in as_completed([pool.submit(grader.grade, s) for s in submissions]):
-            record(future.result()[0])
+        while True:
+            while len(running) < 2 * workers and (submission := next(todo, None)) is not None:
+                running[pool.submit(grader.grade_or_defer, submission, deferring)] = True
+            if waiting and (len(waiting) >= BATCH_SIZE or not any(running.values())):
+                deferring.compute_wanted()
+                running |= {pool.submit(grader.finish, deferred): False for deferred in waiting}
+                waiting = []
+            if not running:
+                return
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                del running[future]
+                outcome = future.result()
+                if isinstance(outcome, Deferred):
+                    waiting.append(outcome)
+                else:
+                    record(*outcome)
 
 
 _WORKER_GRADERS: dict[tuple, Grader] = {}
@@ -223,7 +298,7 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
             workers = args.workers or os.cpu_count() or 1
             pool = SandboxPool(settings, min(workers, len(todo)))
             try:
-                grade_locally(Grader(assignment, references, pool), todo, workers, record)
+                grade_locally(Grader(assignment, references, pool), todo, workers, lambda grade, _: record(grade))
             finally:
                 pool.close()
     finally:

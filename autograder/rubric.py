@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from autograder.assignment import Exercise
 from autograder.checks.api import Check, SandboxFailure, Student, call_check
+from autograder.reference import Pending
 from autograder.results import ExerciseGrade
 
 
@@ -25,14 +26,20 @@ class CheckOutcome:
 
 
 def run_checks(checks: list[Check], student: Student, reference: Any) -> list[CheckOutcome]:
-    """Run every check; a SandboxFailure propagates, since nothing after it can be trusted."""
+    """Run every check; a SandboxFailure propagates, since nothing after it can
+    be trusted. A check waiting for a batched reference answer lets the others
+    run (so they can ask for theirs too), then the whole exercise is Pending."""
     outcomes = []
     fixtures = {"student": student, "reference": reference}
+    pending: Pending | None = None
     for check in checks:
         try:
             call_check(check, fixtures)
         except SandboxFailure:
             raise
+        except Pending as waiting:
+            pending = waiting
+            continue
         except AssertionError as failed:
             outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, str(failed)[:500]))
         except Exception as broken:  # a value the check could not handle counts against the student
@@ -40,6 +47,8 @@ def run_checks(checks: list[Check], student: Student, reference: Any) -> list[Ch
             outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail))
         else:
             outcomes.append(CheckOutcome(check.name, check.tier, True, check.spec.sentence, ""))
+    if pending is not None:
+        raise pending
     return outcomes
 
 

@@ -11,18 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 import tomllib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from autograder.assignment import Assignment, load_assignment
 from autograder.course import Course, CourseError
-from autograder.grading import Grader, sandbox_settings
+from autograder.grading import Graded, Grader, grade_locally, sandbox_settings
 from autograder.reference import KerasReferences
 from autograder.sandbox.pool import SandboxPool
 from autograder.submissions import CODE, SOLUTION, Cell, Submission
@@ -85,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
     workers = os.cpu_count() or 1
     pool = SandboxPool(settings, workers)
     try:
-        grader = Grader(assignment, references, pool)
-        with ThreadPoolExecutor(workers) as threads:
-            graded = list(threads.map(grader.grade, submissions))
+        found: dict[str, Graded] = {}
+        grade_locally(Grader(assignment, references, pool), submissions, workers, lambda record, runs: found.__setitem__(record.student_id, (record, runs)))
+        graded = [found[s.student_id] for s in submissions]
     finally:
         pool.close()
 

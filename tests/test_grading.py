@@ -144,3 +144,28 @@ def test_a_dask_cluster_gives_the_same_grades(tmp_path, graded_class):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
         assert grade(root / "submitted", tmp_path / "out", "--cluster", cluster.scheduler_address) == 0
     assert (tmp_path / "out" / "grades.csv").read_bytes() == (root / "out" / "grades.csv").read_bytes()
+
+
+def test_on_demand_keras_work_is_batched_across_submissions_with_the_same_grades(tmp_path):
+    from autograder.grading import Grader, grade_locally
+    from autograder.reference import KerasReferences
+    from autograder.sandbox.pool import SandboxPool, SandboxSettings
+    from autograder.selfcheck import SOLUTION_NAME, as_submission, solution_sections
+
+    assignment = load_assignment(NAME)
+    preamble, sections = solution_sections((REPO / "solutions" / f"{NAME}.py").read_text())
+    mistakes = [m for m in load_mistakes(assignment) if m.exercise == "rnn_shaping"]
+    submissions = [as_submission(SOLUTION_NAME, preamble, sections)] + [as_submission(m.name, preamble, sections, m) for m in mistakes]
+    pool = SandboxPool(SandboxSettings(timeout=5, memory_mb=768), 2)
+    try:
+        batched = KerasReferences(assignment, device="cpu", cache_dir=tmp_path / "batched")
+        found = {}
+        grade_locally(Grader(assignment, batched, pool), submissions, 2, lambda record, _: found.__setitem__(record.student_id, record.exercises))
+        one_by_one = KerasReferences(assignment, device="cpu", cache_dir=tmp_path / "one_by_one")
+        alone = Grader(assignment, one_by_one, pool)
+        for submission in submissions:
+            assert alone.grade(submission)[0].exercises == found[submission.student_id], submission.student_id
+    finally:
+        pool.close()
+    assert len(batched.batches) == 1 and len(one_by_one.batches) > 1
+    assert sum(batched.batches) == sum(one_by_one.batches)

@@ -7,7 +7,6 @@ whatever a student does to it changes only the data it sends back.
 from __future__ import annotations
 
 import io
-import os
 import signal
 import socket
 import sys
@@ -16,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograder.checks.trusted import build_arguments, describe_error
-from autograder.sandbox.wire import decode, encode, read_frame, write_frame
+from autograder.sandbox.wire import read_frame, write_frame
 
 OUTPUT_CAP = 64 * 1024
 
@@ -106,14 +105,14 @@ def _run_cells(stream: Any, namespace: dict[str, Any], request: dict[str, Any]) 
 
 
 def _call(namespace: dict[str, Any], generators: dict[int, np.random.Generator], request: dict[str, Any]) -> dict[str, Any]:
-    args = build_arguments(decode(request["args"]), generators)
-    kwargs = build_arguments(decode(request["kwargs"]), generators)
+    args = build_arguments(request["args"], generators)
+    kwargs = build_arguments(request["kwargs"], generators)
     try:
         value = namespace[request["function"]](*args, **kwargs)
         error = None
     except BaseException as raised:
         value, error = None, describe_error(raised)
-    reply = {"value": encode(value), "args": encode(args), "kwargs": encode(kwargs)}
+    reply = {"value": value, "args": args, "kwargs": kwargs}
     if error is not None:
         reply["error"] = [error.type_name, list(error.lineage), error.message]
     return reply

@@ -24,7 +24,7 @@ from typing import Any, Iterator
 import autograder
 from autograder.checks.api import RaisedError, Returned, SandboxFailure
 from autograder.errors import UserError
-from autograder.sandbox.wire import WireError, decode, encode, read_frame, write_frame
+from autograder.sandbox.wire import WireError, read_frame, write_frame
 
 CELL_GRACE = 5.0
 START_TIMEOUT = 60.0
@@ -258,17 +258,16 @@ class Session:
         if self.dead:
             raise SandboxFailure(self.dead)
         try:
-            write_frame(self.stream, {"op": "call", "function": function, "args": encode(args), "kwargs": encode(kwargs)})
+            write_frame(self.stream, {"op": "call", "function": function, "args": args, "kwargs": kwargs})
             reply = self._read()
             error = None
             if "error" in reply:
                 name, lineage, message = reply["error"]
                 error = RaisedError(str(name)[:100], tuple(str(n)[:100] for n in lineage[:50]), str(message)[:500])
-            args_after = decode(reply["args"])
-            kwargs_after = decode(reply["kwargs"])
+            args_after, kwargs_after = reply["args"], reply["kwargs"]
             if not isinstance(args_after, tuple) or not isinstance(kwargs_after, dict):
                 raise WireError("malformed arguments")
-            return Returned(decode(reply["value"]), args_after, kwargs_after, error)
+            return Returned(reply["value"], args_after, kwargs_after, error)
         except (OSError, EOFError, WireError, ValueError, KeyError, TypeError) as failure:
             self.dead = self._reason(failure)
             raise SandboxFailure(self.dead) from failure

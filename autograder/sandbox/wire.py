@@ -1,14 +1,21 @@
 """The plain-data format that crosses the sandbox boundary, both ways.
 
-JSON with tagged objects for what JSON lacks (arrays, tuples, non-finite
-floats, generators). Decoding builds only numbers, strings, containers and
-numpy arrays of whitelisted dtypes from checked byte counts: no pickle, no
-import, no constructor of the sender's choosing. Anything else a student
-returns travels as an ``Opaque`` type name.
+A frame is a JSON document followed by the raw bytes of the arrays it names.
+JSON carries numbers, strings and containers, with tagged objects for what
+JSON lacks (arrays, tuples, non-finite floats, generators); each array's tag
+holds only its dtype and shape, and its bytes are the next ones of the binary
+part, in the order the arrays appear, each starting at a 16-byte boundary.
+Sending raw bytes rather than base64 text keeps a 500 000-entry mask at
+0.5 MB and one copy.
+
+Decoding builds only numbers, strings, containers and numpy arrays of
+whitelisted dtypes whose sizes must exactly tile the binary part: no pickle,
+no import, no constructor of the sender's choosing, and no two arrays sharing
+memory. Anything else a student returns travels as an ``Opaque`` type name.
 """
 from __future__ import annotations
 
-import base64
+import io
 import json
 import math
 import struct
@@ -18,8 +25,10 @@ import numpy as np
 
 from autograder.checks.api import Opaque, Rng
 
-MAX_FRAME = 256 * 1024 * 1024
+MAX_PART = 256 * 1024 * 1024
 MAX_DEPTH = 32
+ALIGN = 16
+_HEADER = struct.Struct("!II")
 _ALLOWED_DTYPES = frozenset(
     np.dtype(t).str
     for t in ("?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16")
@@ -30,74 +39,103 @@ class WireError(ValueError):
     """The other side sent something that is not plain data in our format."""
 
 
-def encode(value: Any, depth: int = 0) -> Any:
-    """A JSON-ready form of ``value``; unknown types become Opaque."""
-    if depth > MAX_DEPTH:
-        return {"__opaque__": "nested too deeply"}
-    if value is None or isinstance(value, (bool, str)) and type(value) in (bool, str):
-        return value
-    if type(value) is int:
-        return value if abs(value) < 2**63 else {"__opaque__": "int too large"}
-    if type(value) is float:
-        return value if math.isfinite(value) else {"__float__": repr(value)}
-    if isinstance(value, Rng):
-        return {"__rng__": [value.seed, value.key]}
-    if isinstance(value, Opaque):
-        return {"__opaque__": value.type_name}
-    if isinstance(value, (np.ndarray, np.generic)) and type(value) in (np.ndarray,) + tuple(np.sctypeDict.values()):
-        array = np.asarray(value)
+def _padding(size: int) -> int:
+    return -size % ALIGN
+
+
+class _Encoder:
+    """Turns a value into its JSON form, collecting array bytes on the side."""
+
+    def __init__(self) -> None:
+        self.buffers: list[bytes] = []
+        self.size = 0
+
+    def encode(self, value: Any, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            return {"__opaque__": "nested too deeply"}
+        if value is None or type(value) in (bool, str):
+            return value
+        if type(value) is int:
+            return value if abs(value) < 2**63 else {"__opaque__": "int too large"}
+        if type(value) is float:
+            return value if math.isfinite(value) else {"__float__": repr(value)}
+        if isinstance(value, Rng):
+            return {"__rng__": [value.seed, value.key]}
+        if isinstance(value, Opaque):
+            return {"__opaque__": value.type_name}
+        if isinstance(value, (np.ndarray, np.generic)) and type(value) in (np.ndarray,) + tuple(np.sctypeDict.values()):
+            return self._array(np.asarray(value))
+        if type(value) is list:
+            return [self.encode(v, depth + 1) for v in value]
+        if type(value) is tuple:
+            return {"__tuple__": [self.encode(v, depth + 1) for v in value]}
+        if type(value) is dict and all(type(k) is str for k in value):
+            return {"__dict__": [[k, self.encode(v, depth + 1)] for k, v in value.items()]}
+        return {"__opaque__": _type_name(value)}
+
+    def _array(self, array: np.ndarray) -> Any:
         if array.dtype.str not in _ALLOWED_DTYPES:
             return {"__opaque__": f"ndarray of {array.dtype}"}
-        data = base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
-        return {"__array__": [array.dtype.str, list(array.shape), data]}
-    if type(value) is list:
-        return [encode(v, depth + 1) for v in value]
-    if type(value) is tuple:
-        return {"__tuple__": [encode(v, depth + 1) for v in value]}
-    if type(value) is dict and all(type(k) is str for k in value):
-        return {"__dict__": [[k, encode(v, depth + 1)] for k, v in value.items()]}
-    return {"__opaque__": _type_name(value)}
+        pad = _padding(self.size)
+        if pad:
+            self.buffers.append(bytes(pad))
+        data = np.ascontiguousarray(array).tobytes()
+        self.buffers.append(data)
+        self.size += pad + len(data)
+        return {"__array__": [array.dtype.str, list(array.shape)]}
 
 
-def decode(obj: Any, depth: int = 0) -> Any:
-    """Rebuild a value from its JSON form, refusing anything outside the format."""
-    if depth > MAX_DEPTH:
-        raise WireError("nested too deeply")
-    if obj is None or type(obj) in (bool, int, float, str):
-        return obj
-    if type(obj) is list:
-        return [decode(v, depth + 1) for v in obj]
-    if type(obj) is not dict or len(obj) != 1:
-        raise WireError("unexpected object")
-    (tag, body), = obj.items()
-    if tag == "__array__":
-        return _decode_array(body)
-    if tag == "__tuple__" and type(body) is list:
-        return tuple(decode(v, depth + 1) for v in body)
-    if tag == "__dict__" and type(body) is list:
-        return {_str(k): decode(v, depth + 1) for k, v in (_pair(item) for item in body)}
-    if tag == "__float__" and body in ("nan", "inf", "-inf"):
-        return float(body)
-    if tag == "__opaque__" and type(body) is str:
-        return Opaque(body[:200])
-    if tag == "__rng__" and type(body) is list and len(body) == 2 and all(type(b) is int for b in body):
-        return Rng(body[0], body[1])
-    raise WireError(f"unknown tag {tag[:40]!r}")
+class _Decoder:
+    """Rebuilds a value from its JSON form and the binary part, refusing anything outside the format."""
 
+    def __init__(self, blob: bytearray) -> None:
+        self.blob = blob
+        self.cursor = 0
 
-def _decode_array(body: Any) -> np.ndarray:
-    if type(body) is not list or len(body) != 3:
-        raise WireError("malformed array")
-    dtype, shape, data = body
-    if dtype not in _ALLOWED_DTYPES:
-        raise WireError("dtype not allowed")
-    if type(shape) is not list or not all(type(n) is int and 0 <= n < 2**40 for n in shape):
-        raise WireError("malformed shape")
-    raw = base64.b64decode(_str(data), validate=True)
-    expected = np.dtype(dtype).itemsize * math.prod(shape)
-    if expected != len(raw):
-        raise WireError("array size does not match its shape")
-    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    def decode(self, obj: Any, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise WireError("nested too deeply")
+        if obj is None or type(obj) in (bool, int, float, str):
+            return obj
+        if type(obj) is list:
+            return [self.decode(v, depth + 1) for v in obj]
+        if type(obj) is not dict or len(obj) != 1:
+            raise WireError("unexpected object")
+        (tag, body), = obj.items()
+        if tag == "__array__":
+            return self._array(body)
+        if tag == "__tuple__" and type(body) is list:
+            return tuple(self.decode(v, depth + 1) for v in body)
+        if tag == "__dict__" and type(body) is list:
+            return {_str(k): self.decode(v, depth + 1) for k, v in (_pair(item) for item in body)}
+        if tag == "__float__" and body in ("nan", "inf", "-inf"):
+            return float(body)
+        if tag == "__opaque__" and type(body) is str:
+            return Opaque(body[:200])
+        if tag == "__rng__" and type(body) is list and len(body) == 2 and all(type(b) is int for b in body):
+            return Rng(body[0], body[1])
+        raise WireError(f"unknown tag {str(tag)[:40]!r}")
+
+    def _array(self, body: Any) -> np.ndarray:
+        if type(body) is not list or len(body) != 2:
+            raise WireError("malformed array")
+        dtype, shape = body
+        if dtype not in _ALLOWED_DTYPES:
+            raise WireError("dtype not allowed")
+        if type(shape) is not list or not all(type(n) is int and 0 <= n < 2**40 for n in shape):
+            raise WireError("malformed shape")
+        start = self.cursor + _padding(self.cursor)
+        count = math.prod(shape)
+        end = start + np.dtype(dtype).itemsize * count
+        if end > len(self.blob):
+            raise WireError("array data runs past the frame")
+        self.cursor = end
+        return np.frombuffer(self.blob, dtype=dtype, count=count, offset=start).reshape(shape)
+
+    def finish(self, value: Any) -> Any:
+        if self.cursor != len(self.blob):
+            raise WireError("array data does not fill the frame")
+        return value
 
 
 def _pair(item: Any) -> tuple[Any, Any]:
@@ -120,34 +158,56 @@ def _type_name(value: Any) -> str:
 
 
 def write_frame(stream: BinaryIO, message: Any) -> None:
-    payload = json.dumps(message, allow_nan=False, separators=(",", ":")).encode()
-    view = memoryview(struct.pack("!I", len(payload)) + payload)
-    while view:
-        written = stream.write(view)
-        if written is None:
-            raise BlockingIOError("channel is not writable")
-        view = view[written:]
+    encoder = _Encoder()
+    document = json.dumps(encoder.encode(message), allow_nan=False, separators=(",", ":")).encode()
+    if len(document) > MAX_PART or encoder.size > MAX_PART:
+        raise WireError("frame too large")
+    for part in (_HEADER.pack(len(document), encoder.size) + document, *encoder.buffers):
+        view = memoryview(part)
+        while view:
+            written = stream.write(view)
+            if written is None:
+                raise BlockingIOError("channel is not writable")
+            view = view[written:]
     stream.flush()
 
 
 def read_frame(stream: BinaryIO) -> Any:
     """One message, or EOFError when the other side is gone."""
-    header = _read_exactly(stream, 4)
-    (size,) = struct.unpack("!I", header)
-    if size > MAX_FRAME:
+    document_size, blob_size = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
+    if document_size > MAX_PART or blob_size > MAX_PART:
         raise WireError("frame too large")
+    document = _read_exactly(stream, document_size)
+    blob = _read_exactly(stream, blob_size)
     try:
-        return json.loads(_read_exactly(stream, size))
+        parsed = json.loads(document)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise WireError("frame is not JSON") from error
+    decoder = _Decoder(blob)
+    return decoder.finish(decoder.decode(parsed))
 
 
-def _read_exactly(stream: BinaryIO, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = stream.read(left)
-        if not chunk:
+def _read_exactly(stream: BinaryIO, size: int) -> bytearray:
+    buffer = bytearray(size)
+    view, done = memoryview(buffer), 0
+    while done < size:
+        got = stream.readinto(view[done:])
+        if not got:
             raise EOFError("peer closed the channel")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+        done += got
+    return buffer
+
+
+def to_bytes(value: Any) -> bytes:
+    """A whole frame as bytes: for files (cached references) and in-process round trips."""
+    buffer = io.BytesIO()
+    write_frame(buffer, value)
+    return buffer.getvalue()
+
+
+def from_bytes(data: bytes) -> Any:
+    stream = io.BytesIO(data)
+    value = read_frame(stream)
+    if stream.read(1):
+        raise WireError("bytes after the frame")
+    return value

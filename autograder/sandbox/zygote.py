@@ -23,6 +23,9 @@ import time
 from pathlib import Path
 
 import numpy  # noqa: F401  (imported once here so each child starts warm)
+import numpy.fft  # noqa: F401  (numpy loads these lazily: 15 ms in every child that
+import numpy.linalg  # noqa: F401  draws a random number, were they not loaded here)
+import numpy.random  # noqa: F401
 
 from autograder.sandbox import child
 
@@ -118,29 +121,30 @@ class Zygote:
     def _kill_everything(self) -> str | None:
         """SIGKILL every process of the session until none is left. In the
         sandbox they are the cgroup's members (a student's setsid or double
-        fork does not leave it); unconfined, the child's process group."""
+        fork does not leave it); unconfined, the child's process group. The
+        child goes first and is waited for, so it cannot fork any more; the
+        cgroup is read only after that, and polled only while others remain."""
         status = None
         own = os.getpid()
         for _ in range(1000):
-            victims = self._cgroup_members() - {own}
             if self.child_pid:
-                victims.add(self.child_pid)
-                try:
-                    os.killpg(self.child_pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            for pid in victims:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            if self.child_pid:
+                for kill in (os.killpg, os.kill):
+                    try:
+                        kill(self.child_pid, signal.SIGKILL)
+                    except OSError:
+                        pass
                 _, code = os.waitpid(self.child_pid, 0)
                 status = f"signal {os.WTERMSIG(code)}" if os.WIFSIGNALED(code) else f"exit {os.WEXITSTATUS(code)}"
                 self.child_pid = 0
             status = self._reap() or status
-            if not victims:
+            others = self._cgroup_members() - {own}
+            if not others:
                 break
+            for pid in others:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
             time.sleep(0.001)
         return status
 

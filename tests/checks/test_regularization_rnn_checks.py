@@ -123,3 +123,21 @@ def test_catalogue_covers_every_tier_boundary():
 def test_every_exercise_has_a_tier_one_contract_check():
     for exercise, checks in CHECKS.items():
         assert any(c.name == "test_contract" and c.tier == 1 for c in checks), exercise
+
+
+# ------------------------------------------------------------- (d) batched Keras
+
+def test_batched_training_steps_report_what_train_on_batch_reports_for_each_case_alone(refs):
+    import keras
+
+    from autograder.checks.regularization_rnn import references
+
+    X, y = refs["windows"]["multi"]
+    X1, y1 = refs["windows"]["one_feature"]
+    cases = [(X, y), (X[:10] + 1.0, y[:10] * 2.0), (X1, y1), (X[:, :, 0], y), (X.astype(np.float32), y[:, :2])]
+    answers = references.rnn_train_steps(keras, cases)
+    for (case_X, case_y), answer in zip(cases[:3], answers[:3]):
+        model = references._rnn(keras, *case_X.shape[1:])
+        alone = float(model.train_on_batch(case_X.astype("float32"), case_y.astype("float32")))
+        assert answer["accepted"] and np.isclose(answer["loss"], alone, rtol=1e-5), (answer, alone)
+    assert [a["accepted"] for a in answers[3:]] == [False, False]
