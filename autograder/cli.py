@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
 from autograder.errors import UserError
+
+# Before numpy is imported: the grader's parallelism is its workers, and idle
+# BLAS threads spinning after each small check cost the students' processes CPU.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 COMMANDS = {
     "release": ("autograder.release", "Generate the student version of an assignment with nbgrader."),

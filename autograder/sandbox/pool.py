@@ -26,6 +26,10 @@ from autograder.checks.api import RaisedError, Returned, SandboxFailure
 from autograder.errors import UserError
 from autograder.sandbox.wire import WireError, read_frame, write_frame
 
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""Set before the zygote imports numpy: each worker's student gets one core, as
+the grading plan assumes, and no BLAS thread pool is torn down at every fork
+and started again in every child."""
 CELL_GRACE = 5.0
 START_TIMEOUT = 60.0
 
@@ -119,7 +123,7 @@ class Sandbox:
             command = ["unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child", *command]
         self.process = subprocess.Popen(
             command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, cwd="/",
+            stderr=subprocess.PIPE, cwd="/", env=dict(os.environ, **ONE_THREAD),
         )
         theirs.close()
         self.control.settimeout(START_TIMEOUT)
