@@ -4,9 +4,9 @@ Statistical tolerances (every check of this module together).
 A correct mask has independent Bernoulli(p) entries, whatever numpy method
 draws them, so a kept fraction p̂ over n entries obeys Hoeffding's inequality
     P(|p̂ - p| >= t) <= 2 exp(-2 n t²).
-The module makes at most M = 5000 such comparisons: three masks of 500 x 1000,
+The module makes at most M = 5000 such comparisons: two masks of 500 x 1000,
 each compared overall (n = 5e5), row by row (500 rows, n = 1000) and column by
-column (1000 columns, n = 500): 3 * 1501 = 4503; plus one mean comparison.
+column (1000 columns, n = 500): 2 * 1501 = 3002; plus one mean comparison.
 Giving each comparison the failure probability delta / M with delta = 1e-6,
 the union bound makes the chance that a correct solution fails any of them
 below 1e-6, when
@@ -14,7 +14,8 @@ below 1e-6, when
 overall t ≈ 0.0048, per row t ≈ 0.107, per column t ≈ 0.152.
 That still catches what matters: a keep rate off by 0.01 overall, a mask
 constant along a row or shared by all rows (fractions 0 or 1, at least 0.2
-from every keep_prob used), and "keep" and "drop" confused (0.8 vs 0.2).
+from both keep_probs used, 0.8 and 0.3, so either mask alone catches it), and
+"keep" and "drop" confused (0.8 vs 0.2).
 The mean of inverted dropout's output y_i = x_i m_i / p, with y_i in
 [0, x_i / p], obeys Hoeffding's bound for bounded variables,
     P(|ȳ - x̄| >= t) <= 2 exp(-2 n² t² / Σ (x_i/p)²),
