@@ -192,6 +192,13 @@ class Progress:
             self.bar.stop()
 
 
+def default_workers() -> int:
+    """One more worker than cores: a worker waiting on its student's process or
+    its zygote leaves its core to the extra one (measured on 2 cores: 3 workers
+    grade 15% faster than 2, 4 no faster than 3)."""
+    return (os.cpu_count() or 1) + 1
+
+
 BATCH_SIZE = 32
 """Submissions whose on-demand reference work is batched together: Keras
 runs once per this many submissions with answers it has not seen."""
@@ -295,7 +302,7 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
         elif args.cluster:
             grade_on_cluster(args.cluster, assignment, todo, settings, args.device, record)
         else:
-            workers = args.workers or os.cpu_count() or 1
+            workers = args.workers or default_workers()
             pool = SandboxPool(settings, min(workers, len(todo)))
             try:
                 grade_locally(Grader(assignment, references, pool), todo, workers, lambda grade, _: record(grade))

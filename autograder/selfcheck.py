@@ -9,7 +9,6 @@ catalog expects is a disagreement, and the command exits 1.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from rich.table import Table
 
 from autograder.assignment import Assignment, load_assignment
 from autograder.course import Course, CourseError
-from autograder.grading import Graded, Grader, grade_locally, sandbox_settings
+from autograder.grading import Graded, Grader, default_workers, grade_locally, sandbox_settings
 from autograder.reference import KerasReferences
 from autograder.sandbox.pool import SandboxPool
 from autograder.submissions import CODE, SOLUTION, Cell, Submission
@@ -79,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     settings = sandbox_settings(args, hide=(course.root,))
     references = KerasReferences(assignment, device=args.device)
     references.warm()
-    workers = os.cpu_count() or 1
+    workers = default_workers()
     pool = SandboxPool(settings, workers)
     try:
         found: dict[str, Graded] = {}

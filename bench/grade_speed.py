@@ -32,7 +32,7 @@ import psutil  # noqa: E402
 
 from autograder.assignment import Assignment, load_assignment
 from autograder.course import Course
-from autograder.grading import Grader, read_class
+from autograder.grading import Grader, default_workers, read_class
 from autograder.reference import KerasReferences
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
 from autograder.samples import build_class
@@ -186,7 +186,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--nbgrader-sample", type=int, default=6)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
     course = Course(REPO)
     assignment = load_assignment(NAME)

@@ -8,6 +8,7 @@ Only plain data travels (:mod:`autograder.sandbox.wire`).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import queue
@@ -16,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,14 +102,15 @@ def _hidden_and_kept(extra: tuple[str, ...]) -> tuple[list[str], list[str]]:
 class Sandbox:
     """One zygote and its cgroups; one session at a time."""
 
-    _count = 0
+    _numbers = itertools.count(1)
+    """Names each sandbox's cgroups; next() on it is atomic, and pools start their sandboxes in parallel."""
 
     def __init__(self, settings: SandboxSettings) -> None:
-        Sandbox._count += 1
+        number = next(Sandbox._numbers)
         self.settings = settings
         self.cgroups: list[Path] = []
         if settings.confined:
-            self._make_cgroups(f"autograder-{os.getpid()}-{Sandbox._count}")
+            self._make_cgroups(f"autograder-{os.getpid()}-{number}")
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         hide, keep = _hidden_and_kept(settings.hide)
         config = {
@@ -295,7 +298,13 @@ class SandboxPool:
     def __init__(self, settings: SandboxSettings, size: int) -> None:
         self.settings = settings
         self._idle: queue.Queue[Sandbox] = queue.Queue()
-        self._all = [Sandbox(settings) for _ in range(size)]
+        with ThreadPoolExecutor(max(size, 1)) as starting:  # each zygote takes ~0.15 s to import numpy
+            futures = [starting.submit(Sandbox, settings) for _ in range(size)]
+        failures = [f.exception() for f in futures if f.exception() is not None]
+        self._all = [f.result() for f in futures if f.exception() is None]
+        if failures:
+            self.close()
+            raise failures[0]
         for sandbox in self._all:
             self._idle.put(sandbox)
 
