@@ -44,6 +44,11 @@ class Assignment:
     name: str
     exercises: tuple[Exercise, ...]
     modules: dict[str, ModuleType] = field(default_factory=dict, compare=False, repr=False)
+    student_packages: tuple[str, ...] = ("numpy", "scipy", "matplotlib", "pandas")
+    """Distributions students may import in the sandbox (with what they require); nothing else is there."""
+    preload: tuple[str, ...] = ("numpy", "numpy.random", "numpy.linalg", "numpy.fft")
+    """Modules each worker's zygote imports once, so no student process pays for them
+    (numpy loads random, linalg and fft lazily: 15 ms in every child that needs one)."""
 
     def exercise(self, name: str) -> Exercise:
         for exercise in self.exercises:

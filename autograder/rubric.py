@@ -7,11 +7,10 @@ student's process died, hung or ran out of memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from autograder.assignment import Exercise
 from autograder.checks.api import Check, SandboxFailure, Student, call_check
-from autograder.reference import Pending
 from autograder.results import ExerciseGrade
 
 
@@ -26,20 +25,14 @@ class CheckOutcome:
 
 
 def run_checks(checks: list[Check], student: Student, reference: Any) -> list[CheckOutcome]:
-    """Run every check; a SandboxFailure propagates, since nothing after it can
-    be trusted. A check waiting for a batched reference answer lets the others
-    run (so they can ask for theirs too), then the whole exercise is Pending."""
+    """Run every check; a SandboxFailure propagates, since nothing after it can be trusted."""
     outcomes = []
     fixtures = {"student": student, "reference": reference}
-    pending: Pending | None = None
     for check in checks:
         try:
             call_check(check, fixtures)
         except SandboxFailure:
             raise
-        except Pending as waiting:
-            pending = waiting
-            continue
         except AssertionError as failed:
             outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, str(failed)[:500]))
         except Exception as broken:  # a value the check could not handle counts against the student
@@ -47,8 +40,6 @@ def run_checks(checks: list[Check], student: Student, reference: Any) -> list[Ch
             outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail))
         else:
             outcomes.append(CheckOutcome(check.name, check.tier, True, check.spec.sentence, ""))
-    if pending is not None:
-        raise pending
     return outcomes
 
 
@@ -72,20 +63,20 @@ def grade_exercise(
     defined: set[str],
     student: Student,
     reference: Any,
-    printed: Callable[[], str] = str,
+    printed: str = "",
 ) -> tuple[ExerciseGrade, list[CheckOutcome]]:
     """Score one exercise from its checks, or 0 with the reason they could not run."""
     missing = [f for f in exercise.functions if f not in defined]
     if missing:
         names = ", ".join(f"`{f}`" for f in missing)
         sentence = f"{names} {'is' if len(missing) == 1 else 'are'} not defined as a function after running your notebook up to this exercise."
-        return ExerciseGrade(exercise.name, 0, exercise.points, "missing", (sentence,), printed()), []
+        return ExerciseGrade(exercise.name, 0, exercise.points, "missing", (sentence,), printed), []
     try:
         outcomes = run_checks(checks, student, reference)
     except SandboxFailure as failure:
-        return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, (FAILURE_SENTENCES[failure.reason],), printed()), []
+        return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, (FAILURE_SENTENCES[failure.reason],), printed), []
     return (
-        ExerciseGrade(exercise.name, score(outcomes), exercise.points, "graded", lost_point_sentences(outcomes), printed()),
+        ExerciseGrade(exercise.name, score(outcomes), exercise.points, "graded", lost_point_sentences(outcomes), printed),
         outcomes,
     )
 
@@ -94,4 +85,5 @@ FAILURE_SENTENCES = {
     "timeout": "Your code for this exercise ran past the time limit and was stopped.",
     "memory": "Your code for this exercise used more memory than allowed and was stopped.",
     "crashed": "The process running your code for this exercise ended unexpectedly (it exited or was killed).",
+    "error": "The grader itself failed while judging this exercise (not your code's fault); ask your instructor to look at it.",
 }

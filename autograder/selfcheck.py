@@ -18,9 +18,10 @@ from rich.table import Table
 
 from autograder.assignment import Assignment, load_assignment
 from autograder.course import Course, CourseError
-from autograder.grading import Graded, Grader, default_workers, grade_locally, sandbox_settings
+from autograder.engine import Graded, Grader, default_workers, grade_locally
+from autograder.grading import announce, sandbox_settings
 from autograder.reference import KerasReferences
-from autograder.sandbox.pool import SandboxPool
+from autograder.sandbox.pool import SandboxPool, confinement_for
 from autograder.submissions import CODE, SOLUTION, Cell, Submission
 
 SOLUTION_NAME = "reference solution"
@@ -75,11 +76,13 @@ def run(args: argparse.Namespace) -> int:
     submissions = [as_submission(SOLUTION_NAME, preamble, sections)]
     submissions += [as_submission(m.name, preamble, sections, m) for m in mistakes]
 
-    settings = sandbox_settings(args, hide=(course.root,))
+    settings = sandbox_settings(args, assignment, hide=(course.root,))
+    confinement = confinement_for(settings)
+    announce(confinement)
     references = KerasReferences(assignment, device=args.device)
     references.warm()
     workers = default_workers()
-    pool = SandboxPool(settings, workers)
+    pool = SandboxPool(settings, workers, confinement)
     try:
         found: dict[str, Graded] = {}
         grade_locally(Grader(assignment, references, pool), submissions, workers, lambda record, runs: found.__setitem__(record.student_id, (record, runs)))

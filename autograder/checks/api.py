@@ -14,57 +14,13 @@ student sees when the check fails.
 from __future__ import annotations
 
 import inspect
-import itertools
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Callable, Protocol
 
 import numpy as np
 
-_rng_keys = itertools.count()
-
-
-@dataclass(frozen=True)
-class Rng:
-    """Stands for ``numpy.random.default_rng(seed)`` built inside the sandbox.
-
-    Two arguments with the same ``key`` within one exercise are the same
-    generator object there, so a check can call twice on one generator; two
-    ``Rng(seed)`` values are two fresh generators with the same seed.
-    """
-
-    seed: int
-    key: int = field(default_factory=lambda: next(_rng_keys))
-
-
-@dataclass(frozen=True)
-class Opaque:
-    """A returned value that was not plain data (an object, a function, ...)."""
-
-    type_name: str
-
-
-@dataclass(frozen=True)
-class RaisedError:
-    """An exception raised by student code, reduced to its names and message."""
-
-    type_name: str
-    lineage: tuple[str, ...]
-    message: str
-
-    def is_a(self, name: str) -> bool:
-        return name in self.lineage
-
-
-@dataclass(frozen=True)
-class Returned:
-    """What one call of a student function gave back: its value or its error,
-    and the arguments as they were after the call (to catch mutation)."""
-
-    value: Any
-    args_after: tuple[Any, ...]
-    kwargs_after: dict[str, Any]
-    error: RaisedError | None = None
+from autograder.values import Opaque, RaisedError, Returned, Rng  # noqa: F401  (the checks' vocabulary)
 
 
 class SandboxFailure(Exception):

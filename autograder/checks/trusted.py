@@ -12,32 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks.api import RaisedError, Returned, Rng
+from autograder.sandbox.calls import build_arguments, describe_error
 from autograder.sandbox.wire import from_bytes, to_bytes
+from autograder.values import Returned
 
 
 def _round_trip(value: Any) -> Any:
     return from_bytes(to_bytes(value))
-
-
-def build_arguments(value: Any, generators: dict[int, np.random.Generator]) -> Any:
-    """Replace each ``Rng`` by its generator, one per key."""
-    if isinstance(value, Rng):
-        if value.key not in generators:
-            generators[value.key] = np.random.default_rng(value.seed)
-        return generators[value.key]
-    if isinstance(value, tuple):
-        return tuple(build_arguments(v, generators) for v in value)
-    if isinstance(value, list):
-        return [build_arguments(v, generators) for v in value]
-    if isinstance(value, dict):
-        return {k: build_arguments(v, generators) for k, v in value.items()}
-    return value
-
-
-def describe_error(error: BaseException) -> RaisedError:
-    lineage = tuple(cls.__name__ for cls in type(error).__mro__)
-    return RaisedError(type(error).__name__, lineage, str(error)[:500])
 
 
 class TrustedStudent:

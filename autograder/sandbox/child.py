@@ -1,8 +1,12 @@
 """What runs inside a student's process: execute cells, then answer calls.
 
-This module is imported by the zygote before it hides the grader's files, so
-nothing here may import lazily. It holds no checks, references or grades:
-whatever a student does to it changes only the data it sends back.
+Part of the sandbox runtime: the zygote imports it before any student code
+runs, so nothing here may import lazily. It holds no checks, references or
+grades: whatever a student does to it changes only the data it sends back.
+
+What the notebook's cells print is sent back once, with the cells' result,
+and may be shown to the student. What the student's functions print while
+the hidden checks call them is never sent: it would reveal the hidden inputs.
 """
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks.trusted import build_arguments, describe_error
-from autograder.sandbox.wire import read_frame, write_frame
+from autograder.sandbox.calls import build_arguments, describe_error
+from autograder.sandbox.wire import REPLY_LIMITS, WireError, read_frame, write_frame
+from autograder.values import Opaque
 
 OUTPUT_CAP = 64 * 1024
+MAX_ERRORS = 20
 
 
 class CellTimeout(BaseException):
@@ -58,8 +64,16 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise CellTimeout()
 
 
+def _reply(stream: Any, message: dict[str, Any]) -> None:
+    """Send within the limits the grader reads under; a reply too large becomes a small one saying so."""
+    try:
+        write_frame(stream, message, REPLY_LIMITS)
+    except WireError:
+        write_frame(stream, {"value": Opaque("too large to send"), "args": (), "kwargs": {}, "too_large": True}, REPLY_LIMITS)
+
+
 def serve(channel: socket.socket) -> None:
-    """The session loop: one ``cells`` request, then ``call`` requests until ``done``."""
+    """The session loop: one ``cells`` request, then ``call`` requests until the channel closes."""
     stream = channel.makefile("rwb", buffering=0)
     output = CappedOutput()
     sys.stdout = sys.stderr = output
@@ -74,13 +88,11 @@ def serve(channel: socket.socket) -> None:
         op = request.get("op")
         if op == "cells":
             errors = _run_cells(stream, namespace, request)
-            wanted = request["functions"]
-            defined = [name for name in wanted if callable(namespace.get(name))]
-            write_frame(stream, {"defined": defined, "errors": errors})
+            defined = [name for name in request["functions"] if callable(namespace.get(name))]
+            _reply(stream, {"defined": defined, "errors": errors[:MAX_ERRORS], "printed": output.take()})
         elif op == "call":
-            write_frame(stream, _call(namespace, generators, request))
-        elif op == "printed":
-            write_frame(stream, {"printed": output.take()})
+            _reply(stream, _call(namespace, generators, request))
+            output.take()
         else:
             return
 
@@ -100,7 +112,8 @@ def _run_cells(stream: Any, namespace: dict[str, Any], request: dict[str, Any]) 
         except CellTimeout:
             errors.append(f"cell {index}: stopped after {limit:g} s")
         except BaseException as error:  # SystemExit and KeyboardInterrupt included: a cell fails, the next runs
-            errors.append(f"cell {index}: {type(error).__name__}: {_safe_str(error)[:300]}")
+            described = describe_error(error)
+            errors.append(f"cell {index}: {described.type_name}: {described.message[:300]}")
     return errors
 
 
@@ -116,10 +129,3 @@ def _call(namespace: dict[str, Any], generators: dict[int, np.random.Generator],
     if error is not None:
         reply["error"] = [error.type_name, list(error.lineage), error.message]
     return reply
-
-
-def _safe_str(error: BaseException) -> str:
-    try:
-        return str(error)
-    except BaseException:
-        return "(unprintable)"

@@ -1,10 +1,17 @@
 """The grader's side of the trust boundary: zygotes, sessions, deadlines.
 
-A :class:`Sandbox` owns one zygote (see :mod:`autograder.sandbox.zygote`) and
-its cgroups. A :class:`Session` is one student process forked from it for one
-exercise: it runs the notebook's cells, then answers the checks' calls until
-the session ends, when the zygote kills everything the student started.
-Only plain data travels (:mod:`autograder.sandbox.wire`).
+A :class:`Sandbox` owns one worker's zygote (see
+:mod:`autograder.sandbox.launcher` and :mod:`autograder.sandbox.zygote`) and
+its cgroup. A :class:`Session` is one student process for one exercise: it
+runs the notebook's cells, then answers the checks' calls until the session
+ends, when the student's pid namespace is killed whole.
+
+Everything a session sends is hostile. Each session has one absolute
+deadline, fixed when it starts: no frame extends it, and every read and
+write waits at most until then, however slowly bytes arrive. Each reply is
+read under :data:`~autograder.sandbox.wire.REPLY_LIMITS` and checked for the
+exact shape the protocol allows; text in it is cleaned before the grader
+keeps it.
 """
 from __future__ import annotations
 
@@ -12,7 +19,6 @@ import itertools
 import json
 import os
 import queue
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,28 +26,38 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
 
-import autograder
-from autograder.checks.api import RaisedError, Returned, SandboxFailure
+from autograder.checks.api import SandboxFailure
 from autograder.errors import UserError
-from autograder.sandbox.wire import WireError, read_frame, write_frame
+from autograder.sandbox import confinement as confinements
+from autograder.sandbox.confinement import Confinement
+from autograder.sandbox.wire import REPLY_LIMITS, WireError, read_frame, write_frame
+from autograder.sandbox.world import World, build_world
+from autograder.text import clean_text
+from autograder.values import Opaque, RaisedError, Returned
 
-ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-"""Set before the zygote imports numpy: each worker's student gets one core, as
-the grading plan assumes, and no BLAS thread pool is torn down at every fork
-and started again in every child."""
 CELL_GRACE = 5.0
 START_TIMEOUT = 60.0
+CONTROL_TIMEOUT = 30.0
+SCRATCH_MB = 64
+SCRATCH_INODES = 16384
+PRINTED_CAP = 8000
+MAX_CELL_ERRORS = 20
+BROKEN = (OSError, EOFError, WireError, ValueError, KeyError, TypeError, IndexError, AttributeError)
+"""What a reply that is not in the protocol raises while it is read and checked."""
 
 
 class SandboxUnavailable(UserError):
     """Confinement cannot be set up here and the caller did not accept the risk."""
 
 
+class SandboxBroken(Exception):
+    """The zygote stopped answering or left processes behind: replace it."""
+
+
 class CellsDied(Exception):
-    """The student process died or hung while running one cell."""
+    """The student process died or hung while running the cells."""
 
     def __init__(self, cell: int | None, reason: str) -> None:
         super().__init__(reason)
@@ -51,138 +67,123 @@ class CellsDied(Exception):
 @dataclass(frozen=True)
 class SandboxSettings:
     timeout: float = 20.0
+    """Seconds per cell, and for the checks' calls; a session's absolute deadline is twice this plus a grace."""
     memory_mb: int = 2048
-    confined: bool = True
+    allow_unconfined: bool = False
+    packages: tuple[str, ...] = ("numpy", "scipy", "matplotlib", "pandas")
+    """Distributions students may import (with what they require)."""
+    preload: tuple[str, ...] = ("numpy", "numpy.random", "numpy.linalg", "numpy.fft")
+    """Modules the zygote imports once, so that no student process pays for them."""
     hide: tuple[str, ...] = ()
-    """Folders students must not see besides the grader's own (the class's notebooks, the grades)."""
+    """Course folders that must not show through even if they lie inside a tree students see."""
+
+    @property
+    def session_seconds(self) -> float:
+        return 2 * self.timeout + CELL_GRACE
 
 
-def confinement_problem() -> str | None:
-    """Why the sandbox cannot be set up on this machine, or None when it can."""
-    if sys.platform != "linux":
-        return "the sandbox needs Linux"
-    if os.geteuid() != 0:
-        return "the grader is not running as root, which the sandbox needs to drop to an unprivileged user"
-    if not shutil.which("unshare"):
-        return "the unshare command (util-linux) is missing"
-    if _own_cgroup("memory") is None:
-        return "no writable memory cgroup was found"
-    probe = subprocess.run(["unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "true"], capture_output=True)
-    if probe.returncode != 0:
-        return "Linux namespaces are not available here"
-    return None
-
-
-def _own_cgroup(controller: str) -> Path | None:
-    try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        _, controllers, path = line.split(":", 2)
-        if controller in controllers.split(","):
-            folder = Path("/sys/fs/cgroup") / controller / path.lstrip("/")
-            return folder if os.access(folder, os.W_OK) else None
-    return None
-
-
-def _hidden_and_kept(extra: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    package = Path(autograder.__file__).resolve().parent
-    course_like = package.parent
-    hide = {str(package), str(course_like), "/root", "/home", "/tmp", "/var/tmp", "/dev/shm", "/work", "/srv", "/mnt", "/opt"}
-    if course_like.parent != Path("/"):
-        hide.add(str(course_like.parent))
-    hide |= {str(Path(p).resolve()) for p in extra}
-    keep = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(sys.executable).resolve().parent.parent)}
-    keep |= {p for p in sys.path if p and "site-packages" in p}
-    keep = {str(Path(k).resolve()) for k in keep}
-    return sorted(hide), sorted(k for k in keep if not k.startswith(str(package)))
+def confinement_for(settings: SandboxSettings) -> Confinement:
+    """What this machine allows, or a refusal where students would run unconfined and that was not accepted."""
+    found = confinements.detect()
+    if not found.confined and not settings.allow_unconfined:
+        raise SandboxUnavailable(
+            f"The sandbox cannot be set up because {found.problem}; refusing to run student code unconfined "
+            "(pass --allow-unconfined to accept that risk)."
+        )
+    return found
 
 
 class Sandbox:
-    """One zygote and its cgroups; one session at a time."""
+    """One zygote and its cgroup; one session at a time."""
 
     _numbers = itertools.count(1)
-    """Names each sandbox's cgroups; next() on it is atomic, and pools start their sandboxes in parallel."""
+    """Names each sandbox's cgroup; next() on it is atomic, and pools start their sandboxes in parallel."""
 
-    def __init__(self, settings: SandboxSettings) -> None:
-        number = next(Sandbox._numbers)
+    def __init__(self, settings: SandboxSettings, confinement: Confinement, world: World) -> None:
         self.settings = settings
-        self.cgroups: list[Path] = []
-        if settings.confined:
-            self._make_cgroups(f"autograder-{os.getpid()}-{number}")
+        self.confinement = confinement
+        self.cgroup = confinement.cgroups.create(next(Sandbox._numbers), settings.memory_mb) if confinement.cgroups else None
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        hide, keep = _hidden_and_kept(settings.hide)
-        config = {
-            "control_fd": theirs.fileno(),
-            "confined": settings.confined,
-            "cgroups": [str(c) for c in self.cgroups],
-            "hide": hide,
-            "keep": keep,
-            "scratch_root": "/tmp/autograder-scratch" if settings.confined else _unconfined_scratch(),
-        }
-        command = [sys.executable, "-m", "autograder.sandbox.zygote", json.dumps(config)]
-        if settings.confined:
-            command = ["unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--kill-child", *command]
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+        if os.environ.get("PYTHONPATH"):
+            env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         self.process = subprocess.Popen(
-            command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, cwd="/", env=dict(os.environ, **ONE_THREAD),
+            [sys.executable, "-m", "autograder.sandbox.launcher"], stdin=theirs.fileno(), stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, cwd="/", env=env, start_new_session=True,
         )
         theirs.close()
-        self.control.settimeout(START_TIMEOUT)
+        self.zygote_pid = 0
         try:
-            self._receive()
-        except (OSError, ValueError) as error:
-            self.process.wait(timeout=5)
-            detail = self.process.stderr.read().decode(errors="replace")[-2000:]
+            self._start(world)
+        except (OSError, ValueError, SandboxBroken) as error:
             self.close()
-            raise RuntimeError(f"the sandbox did not start: {error} {detail}") from error
-        self.control.settimeout(None)
+            raise RuntimeError(f"the sandbox did not start: {error}") from error
 
-    def _make_cgroups(self, name: str) -> None:
-        for controller, limits in (
-            ("memory", {"memory.limit_in_bytes": str(self.settings.memory_mb << 20)}),
-            ("pids", {"pids.max": "256"}),
-        ):
-            base = _own_cgroup(controller)
-            if base is None:
-                continue
-            folder = base / name
-            folder.mkdir(exist_ok=True)
-            for file, value in limits.items():
-                (folder / file).write_text(value)
-            swap = folder / "memory.memsw.limit_in_bytes"
-            if swap.exists():
-                swap.write_text(str(self.settings.memory_mb << 20))
-            self.cgroups.append(folder)
+    def _start(self, world: World) -> None:
+        mode = self.confinement.mode
+        limits_by_rlimit = self.cgroup is None
+        self._send({
+            "grader": os.getpid(), "confined": self.confinement.confined, "user_namespace": mode == "user namespace",
+            "uid": os.geteuid(), "gid": os.getegid(), "cgroup_procs": self.cgroup.procs_files if self.cgroup else [],
+            "world": world.as_dict(), "host_site_packages": [p for p in sys.path if "-packages" in p],
+        })
+        self._send({
+            "preload": list(self.settings.preload), "confined": self.confinement.confined,
+            "drop_to_nobody": mode == "root", "scratch_mb": SCRATCH_MB, "scratch_inodes": SCRATCH_INODES,
+            "memory_bytes": (self.settings.memory_mb << 20) if limits_by_rlimit else None,
+            "processes": 64 if limits_by_rlimit or not self.confinement.cgroups.has_pids else None,
+        })
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            reply = self._receive(deadline - time.monotonic())
+            if "error" in reply:
+                raise SandboxBroken(str(reply["error"])[:500])
+            if "zygote" in reply:
+                self.zygote_pid = int(reply["zygote"])
+            if reply.get("ready"):
+                return
 
     def _send(self, message: dict, fds: list[int] | None = None) -> None:
+        self.control.settimeout(CONTROL_TIMEOUT)
         socket.send_fds(self.control, [json.dumps(message).encode()], fds or [])
 
-    def _receive(self) -> dict:
-        data = self.control.recv(65536)
+    def _receive(self, timeout: float = CONTROL_TIMEOUT) -> dict:
+        self.control.settimeout(max(timeout, 0.001))
+        try:
+            data = self.control.recv(65536)
+        except TimeoutError as error:
+            raise SandboxBroken("the zygote did not answer in time") from error
         if not data:
-            raise ConnectionError("the zygote is gone")
+            raise SandboxBroken("the zygote is gone")
         return json.loads(data)
 
     def memory_events(self) -> int:
-        """How often the memory cgroup hit its cap (failcnt) or killed (oom_kill):
-        a session that died or stalled after this grew is a memory failure."""
-        events = 0
-        for cgroup in self.cgroups:
-            control = cgroup / "memory.oom_control"
-            if control.exists():
-                events += sum(int(line.split()[1]) for line in control.read_text().splitlines() if line.startswith("oom_kill "))
-                events += int((cgroup / "memory.failcnt").read_text())
-        return events
+        return self.cgroup.memory_events() if self.cgroup else 0
+
+    def _sweep(self) -> None:
+        """The session's processes are gone with its pid namespace; the cgroup
+        proves it, and whatever it still holds is killed."""
+        if self.cgroup is None:
+            return
+        if self.cgroup.kill(spare={self.process.pid, self.zygote_pid}):
+            raise SandboxBroken("processes of a session survived it")
 
     @contextmanager
     def session(self, cells: list[tuple[int, str]], functions: list[str]) -> Iterator["Session"]:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._send({"op": "start"}, [theirs.fileno()])
-        theirs.close()
-        self._receive()
-        session = Session(self, ours, self.memory_events())
+        try:
+            self._send({"op": "start"}, [theirs.fileno()])
+        finally:
+            theirs.close()
+        try:
+            started = self._receive()
+        except BaseException:
+            ours.close()
+            raise
+        if not started.get("started"):
+            ours.close()
+            raise SandboxBroken(f"a session did not start: {str(started.get('error'))[:200]}")
+        session = Session(self, ours, time.monotonic() + self.settings.session_seconds, self.memory_events())
         try:
             session.run_cells(cells, functions)
             yield session
@@ -190,6 +191,7 @@ class Sandbox:
             ours.close()
             self._send({"op": "end"})
             self._receive()
+            self._sweep()
 
     def close(self) -> None:
         self.control.close()
@@ -198,33 +200,55 @@ class Sandbox:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        for cgroup in self.cgroups:
-            for _ in range(50):
-                try:
-                    cgroup.rmdir()
-                    break
-                except OSError:
-                    time.sleep(0.02)
+        if self.process.stderr:
+            self.process.stderr.close()
+        if self.cgroup is not None:
+            self.cgroup.remove()
 
 
-def _unconfined_scratch() -> str:
-    import tempfile
+class _Channel:
+    """The grader's end of a session's socket, under the session's one absolute deadline."""
 
-    return tempfile.mkdtemp(prefix="autograder-scratch-")
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.sock = sock
+        self.deadline = deadline
+
+    def _wait(self) -> None:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the session's deadline passed")
+        self.sock.settimeout(remaining)
+
+    def readinto(self, view: memoryview) -> int:
+        self._wait()
+        return self.sock.recv_into(view)
+
+    def write(self, data: bytes | memoryview) -> int:
+        self._wait()
+        self.sock.sendall(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _text(value: Any, limit: int) -> str:
+    if type(value) is not str:
+        raise WireError("expected text")
+    return clean_text(value, limit)
 
 
 class Session:
     """One student process for one exercise: the checks' :class:`Student`."""
 
-    def __init__(self, sandbox: Sandbox, channel: socket.socket, memory_before: int) -> None:
+    def __init__(self, sandbox: Sandbox, channel: socket.socket, deadline: float, memory_before: int) -> None:
         self.sandbox = sandbox
-        self.channel = channel
-        self.stream = channel.makefile("rwb", buffering=0)
+        self.stream = _Channel(channel, deadline)
         self.memory_before = memory_before
         self.defined: set[str] = set()
         self.cell_errors: list[str] = []
-        self.deadline = 0.0
-        self._printed = ""
+        self.printed = ""
+        """What the notebook's cells printed; nothing printed during the checks' calls is kept."""
         self.dead: str | None = None
 
     def _reason(self, error: BaseException) -> str:
@@ -234,32 +258,30 @@ class Session:
         return "timeout" if isinstance(error, TimeoutError) else "crashed"
 
     def _read(self) -> Any:
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError()
-        self.channel.settimeout(remaining)
-        return read_frame(self.stream)
+        return read_frame(self.stream, REPLY_LIMITS)
 
     def run_cells(self, cells: list[tuple[int, str]], functions: list[str]) -> None:
-        timeout = self.sandbox.settings.timeout
-        self.deadline = time.monotonic() + timeout + CELL_GRACE
+        sent = {index for index, _ in cells}
         current: int | None = None
         try:
-            write_frame(self.stream, {"op": "cells", "cells": cells, "functions": functions, "cell_timeout": timeout})
+            write_frame(self.stream, {"op": "cells", "cells": cells, "functions": functions, "cell_timeout": self.sandbox.settings.timeout})
             while True:
                 reply = self._read()
+                if type(reply) is not dict:
+                    raise WireError("a reply is not a mapping")
                 if "cell" in reply:
-                    current = int(reply["cell"])
-                    self.deadline = time.monotonic() + timeout + CELL_GRACE
+                    if type(reply["cell"]) is int and reply["cell"] in sent:
+                        current = reply["cell"]
                     continue
-                self.defined = {f for f in reply["defined"] if f in functions}
-                self.cell_errors = [str(e)[:400] for e in reply["errors"]]
+                defined, errors = reply["defined"], reply["errors"]
+                if type(defined) is not list or type(errors) is not list:
+                    raise WireError("malformed cells reply")
+                self.defined = {f for f in defined if type(f) is str and f in functions}
+                self.cell_errors = [_text(e, 400) for e in errors[:MAX_CELL_ERRORS]]
+                self.printed = _text(reply["printed"], PRINTED_CAP)
                 return
-        except (OSError, EOFError, WireError, ValueError, KeyError, TypeError) as error:
+        except BROKEN as error:
             raise CellsDied(current, self._reason(error)) from error
-
-    def start_checks(self) -> None:
-        self.deadline = time.monotonic() + self.sandbox.settings.timeout
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Returned:
         if self.dead:
@@ -267,39 +289,41 @@ class Session:
         try:
             write_frame(self.stream, {"op": "call", "function": function, "args": args, "kwargs": kwargs})
             reply = self._read()
-            error = None
-            if "error" in reply:
-                name, lineage, message = reply["error"]
-                error = RaisedError(str(name)[:100], tuple(str(n)[:100] for n in lineage[:50]), str(message)[:500])
+            if type(reply) is not dict:
+                raise WireError("a reply is not a mapping")
             args_after, kwargs_after = reply["args"], reply["kwargs"]
-            if not isinstance(args_after, tuple) or not isinstance(kwargs_after, dict):
+            if type(args_after) is not tuple or type(kwargs_after) is not dict:
                 raise WireError("malformed arguments")
-            return Returned(reply["value"], args_after, kwargs_after, error)
-        except (OSError, EOFError, WireError, ValueError, KeyError, TypeError) as failure:
+            error = _raised(reply["error"]) if "error" in reply else None
+        except BROKEN as failure:
             self.dead = self._reason(failure)
             raise SandboxFailure(self.dead) from failure
+        if error is not None and error.is_a("MemoryError"):
+            self.dead = "memory"
+            raise SandboxFailure(self.dead)
+        value = Opaque("too large to send") if reply.get("too_large") is True else reply["value"]
+        return Returned(value, args_after, kwargs_after, error)
 
-    def printed(self) -> str:
-        if self.dead:
-            return self._printed
-        try:
-            self.deadline = time.monotonic() + 2.0
-            write_frame(self.stream, {"op": "printed"})
-            reply = self._read()
-            self._printed = str(reply["printed"])[:100_000]
-        except (OSError, EOFError, WireError, ValueError, KeyError, TypeError):
-            pass
-        return self._printed
+
+def _raised(body: Any) -> RaisedError:
+    if type(body) is not list or len(body) != 3 or type(body[1]) is not list:
+        raise WireError("malformed error")
+    name, lineage, message = body
+    return RaisedError(_text(name, 100), tuple(_text(n, 100) for n in lineage[:50]), _text(message, 500))
 
 
 class SandboxPool:
     """A fixed set of sandboxes shared by grading threads, each used by one at a time."""
 
-    def __init__(self, settings: SandboxSettings, size: int) -> None:
+    def __init__(self, settings: SandboxSettings, size: int, confinement: Confinement | None = None) -> None:
         self.settings = settings
+        self.confinement = confinement or confinement_for(settings)
+        if self.confinement.cgroups is not None:
+            self.confinement.cgroups.reap_stale()
+        self.world = build_world(settings.packages, settings.hide)
         self._idle: queue.Queue[Sandbox] = queue.Queue()
-        with ThreadPoolExecutor(max(size, 1)) as starting:  # each zygote takes ~0.15 s to import numpy
-            futures = [starting.submit(Sandbox, settings) for _ in range(size)]
+        with ThreadPoolExecutor(max(size, 1)) as starting:
+            futures = [starting.submit(self._new) for _ in range(size)]
         failures = [f.exception() for f in futures if f.exception() is not None]
         self._all = [f.result() for f in futures if f.exception() is None]
         if failures:
@@ -308,12 +332,15 @@ class SandboxPool:
         for sandbox in self._all:
             self._idle.put(sandbox)
 
+    def _new(self) -> Sandbox:
+        return Sandbox(self.settings, self.confinement, self.world)
+
     @contextmanager
     def checkout(self) -> Iterator[Sandbox]:
         sandbox = self._idle.get()
         try:
             yield sandbox
-        except (OSError, ConnectionError):
+        except (SandboxBroken, OSError, ValueError):
             sandbox = self._replace(sandbox)
             raise
         finally:
@@ -321,10 +348,11 @@ class SandboxPool:
 
     def _replace(self, broken: Sandbox) -> Sandbox:
         broken.close()
-        fresh = Sandbox(self.settings)
+        fresh = self._new()
         self._all[self._all.index(broken)] = fresh
         return fresh
 
     def close(self) -> None:
         for sandbox in self._all:
             sandbox.close()
+

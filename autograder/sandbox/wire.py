@@ -12,6 +12,12 @@ Decoding builds only numbers, strings, containers and numpy arrays of
 whitelisted dtypes whose sizes must exactly tile the binary part: no pickle,
 no import, no constructor of the sender's choosing, and no two arrays sharing
 memory. Anything else a student returns travels as an ``Opaque`` type name.
+
+A frame from a student's process is read under :data:`REPLY_LIMITS`: the
+JSON part, the binary part and the number of decoded objects are capped, so
+one reply costs the grader a bounded amount of memory and time whatever it
+holds. Bare JSON numbers must be finite and fit in 64 bits (non-finite floats
+travel tagged), so a forged ``1e999`` or ``NaN`` cannot slip past a check.
 """
 from __future__ import annotations
 
@@ -19,13 +25,13 @@ import io
 import json
 import math
 import struct
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import numpy as np
 
-from autograder.checks.api import Opaque, Rng
+from autograder.values import Opaque, Rng
 
-MAX_PART = 256 * 1024 * 1024
 MAX_DEPTH = 32
 ALIGN = 16
 _HEADER = struct.Struct("!II")
@@ -33,6 +39,28 @@ _ALLOWED_DTYPES = frozenset(
     np.dtype(t).str
     for t in ("?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16")
 ) | frozenset(np.dtype(t).str.replace("<", ">") for t in ("i2", "i4", "i8", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16"))
+
+
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one frame may hold."""
+
+    document: int
+    """Bytes of JSON. Parsing n bytes builds at most about 32n bytes of Python objects."""
+    binary: int
+    """Bytes of array data."""
+    objects: int
+    """Values decoded (containers, scalars, arrays)."""
+
+
+REPLY_LIMITS = Limits(document=2 << 20, binary=64 << 20, objects=200_000)
+"""For what a student's process sends: the largest honest reply (a dropout
+mask of 500 x 1000) is 0.5 MB, so this leaves room and bounds the grader's
+memory per reply at well under 200 MB."""
+TRUSTED_LIMITS = Limits(document=256 << 20, binary=1 << 30, objects=50_000_000)
+"""For what the grader wrote itself (the reference cache)."""
 
 
 class WireError(ValueError):
@@ -88,13 +116,17 @@ class _Encoder:
 class _Decoder:
     """Rebuilds a value from its JSON form and the binary part, refusing anything outside the format."""
 
-    def __init__(self, blob: bytearray) -> None:
+    def __init__(self, blob: bytearray, limits: Limits) -> None:
         self.blob = blob
         self.cursor = 0
+        self.budget = limits.objects
 
     def decode(self, obj: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise WireError("nested too deeply")
+        self.budget -= 1
+        if self.budget < 0:
+            raise WireError("too many values")
         if obj is None or type(obj) in (bool, int, float, str):
             return obj
         if type(obj) is list:
@@ -157,10 +189,10 @@ def _type_name(value: Any) -> str:
         return "object"
 
 
-def write_frame(stream: BinaryIO, message: Any) -> None:
+def write_frame(stream: BinaryIO, message: Any, limits: Limits = TRUSTED_LIMITS) -> None:
     encoder = _Encoder()
     document = json.dumps(encoder.encode(message), allow_nan=False, separators=(",", ":")).encode()
-    if len(document) > MAX_PART or encoder.size > MAX_PART:
+    if len(document) > limits.document or encoder.size > limits.binary:
         raise WireError("frame too large")
     for part in (_HEADER.pack(len(document), encoder.size) + document, *encoder.buffers):
         view = memoryview(part)
@@ -172,18 +204,38 @@ def write_frame(stream: BinaryIO, message: Any) -> None:
     stream.flush()
 
 
-def read_frame(stream: BinaryIO) -> Any:
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise WireError("a bare number is not finite")
+    return value
+
+
+def _int64(text: str) -> int:
+    if len(text) > 20:
+        raise WireError("integer too large")
+    value = int(text)
+    if abs(value) >= 2**63:
+        raise WireError("integer too large")
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    raise WireError(f"bare {text[:10]} is not allowed")
+
+
+def read_frame(stream: BinaryIO, limits: Limits = TRUSTED_LIMITS) -> Any:
     """One message, or EOFError when the other side is gone."""
     document_size, blob_size = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
-    if document_size > MAX_PART or blob_size > MAX_PART:
+    if document_size > limits.document or blob_size > limits.binary:
         raise WireError("frame too large")
     document = _read_exactly(stream, document_size)
     blob = _read_exactly(stream, blob_size)
     try:
-        parsed = json.loads(document)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise WireError("frame is not JSON") from error
-    decoder = _Decoder(blob)
+        parsed = json.loads(document, parse_float=_finite_float, parse_int=_int64, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise WireError("frame is not JSON in our format") from error
+    decoder = _Decoder(blob, limits)
     return decoder.finish(decoder.decode(parsed))
 
 
@@ -205,9 +257,9 @@ def to_bytes(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-def from_bytes(data: bytes) -> Any:
+def from_bytes(data: bytes, limits: Limits = TRUSTED_LIMITS) -> Any:
     stream = io.BytesIO(data)
-    value = read_frame(stream)
+    value = read_frame(stream, limits)
     if stream.read(1):
         raise WireError("bytes after the frame")
     return value

@@ -1,186 +1,159 @@
-"""The confined parent of every student process of one grading worker.
+"""The parent of every student process of one grading worker.
 
-Started by :mod:`autograder.sandbox.pool` as root under ``unshare --net
---mount --pid --fork --mount-proc``: it is pid 1 of an empty network and pid
-namespace, so when it goes, everything a student started goes with it. At
-start it imports what students need (numpy) and hides the grader's files from
-its mount namespace; then, for each session, it forks a child that joins the
-worker's memory and pids cgroups, drops to an unprivileged user in a scratch
-directory of its own, and talks to the grader over a socket passed in by the
-grader. The zygote only forks, kills and reaps; it never reads student data.
+Started by :mod:`autograder.sandbox.launcher` as a fresh interpreter inside
+the student's world: pid 1 of the worker's namespaces, holding nothing of
+the grader's but the control socket (fd 3). It imports what students need
+once (the assignment's preloads), so that each student process starts warm,
+and then only forks, kills and reaps; it never reads student data.
+
+Each session is one student process for one exercise, in namespaces of its
+own: a pid namespace whose init it is (killing it ends everything it
+started, and the zygote is out of its sight), a mount namespace with a
+size-capped tmpfs for ``/tmp`` and a ``/proc`` of its own (both vanish with
+the namespace: nothing to walk or delete), and IPC and UTS namespaces (no
+SysV or POSIX IPC object outlives it). It then drops every privilege.
 """
 from __future__ import annotations
 
-import ctypes
+import importlib
 import json
 import os
 import resource
 import shutil
 import signal
 import socket
-import sys
-import time
-from pathlib import Path
-
-import numpy  # noqa: F401  (imported once here so each child starts warm)
-import numpy.fft  # noqa: F401  (numpy loads these lazily: 15 ms in every child that
-import numpy.linalg  # noqa: F401  draws a random number, were they not loaded here)
-import numpy.random  # noqa: F401
+import tempfile
+from typing import Any
 
 from autograder.sandbox import child
+from autograder.sandbox import syscalls as sc
 
+CONTROL_FD = 3
 NOBODY = 65534
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 16384
-PR_SET_NO_NEW_PRIVS = 38
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    result = _libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None, flags, data.encode() if data else None)
-    if result != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"mount {source} on {target}: {os.strerror(errno)}")
-
-
-def hide_paths(hide: list[str], keep: list[str]) -> None:
-    """Lay an empty read-only tmpfs over each hidden folder, then bind the
-    folders Python itself needs (inside a hidden one) back, read-only."""
-    keep_fds = {k: os.open(k, os.O_PATH | os.O_DIRECTORY) for k in keep if os.path.isdir(k)}
-    for folder in sorted(set(hide), key=lambda p: p.count("/")):
-        if not os.path.isdir(folder):
-            continue
-        writable = folder == "/tmp"
-        _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=" + ("512m" if writable else "1m"))
-        for kept, fd in keep_fds.items():
-            if kept.startswith(folder.rstrip("/") + "/"):
-                os.makedirs(kept, exist_ok=True)
-                _mount(f"/proc/self/fd/{fd}", kept, None, MS_BIND | MS_REC)
-                _mount("none", kept, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
-        if not writable:
-            _mount("none", folder, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=755")
-    for fd in keep_fds.values():
-        os.close(fd)
+_SESSION_NAMESPACES = sc.CLONE_NEWNS | sc.CLONE_NEWIPC | sc.CLONE_NEWUTS | sc.CLONE_NEWPID
 
 
 class Zygote:
-    def __init__(self, config: dict, control: socket.socket) -> None:
-        self.config = config
+    def __init__(self, setup: dict[str, Any], control: socket.socket) -> None:
+        self.setup = setup
         self.control = control
-        self.confined = config["confined"]
-        self.cgroups = [Path(p) for p in config["cgroups"]]
-        self.sessions = 0
-        self.child_pid = 0
+        self.student = 0
+        self.scratch: str | None = None
 
-    def start_child(self, channel: socket.socket) -> int:
-        self.sessions += 1
-        scratch = Path(self.config["scratch_root"]) / f"session-{self.sessions}"
-        scratch.mkdir(parents=True)
-        if self.confined:
-            os.chown(scratch, NOBODY, NOBODY)
-        os.chmod(scratch, 0o700)
-        pid = os.fork()
-        if pid == 0:
+    def start(self, channel: socket.socket) -> None:
+        if self.setup["confined"]:
+            self.student = self._start_confined(channel)
+        else:
+            self.scratch = tempfile.mkdtemp(prefix="autograder-scratch-")
+            self.student = os.fork()
+            if self.student == 0:
+                self._run_student(channel, self.scratch)
+
+    def _start_confined(self, channel: socket.socket) -> int:
+        """A helper enters the session's namespaces and forks the student, pid 1
+        there; the helper exits at once, so the zygote adopts the student."""
+        reader, writer = os.pipe()
+        helper = os.fork()
+        if helper == 0:
             try:
+                os.close(reader)
                 self.control.close()
-                self._become_student(scratch)
-                child.serve(channel)
+                sc.unshare(_SESSION_NAMESPACES)
+                owner = NOBODY if self.setup["drop_to_nobody"] else 0
+                size = f"size={self.setup['scratch_mb']}m,nr_inodes={self.setup['scratch_inodes']}"
+                sc.mount("tmpfs", "/tmp", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, f"{size},mode=700,uid={owner},gid={owner}")
+                student = os.fork()
+                if student == 0:
+                    os.close(writer)
+                    sc.mount("proc", "/proc", "proc", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
+                    self._run_student(channel, "/tmp")
+                os.write(writer, str(student).encode())
             finally:
                 os._exit(0)
-        self.child_pid = pid
-        self.scratch = scratch
-        return pid
+        os.close(writer)
+        os.waitpid(helper, 0)
+        with os.fdopen(reader, "rb") as pipe:
+            return int(pipe.read(32) or b"0")
 
-    def _become_student(self, scratch: Path) -> None:
-        os.setsid()
-        Path("/proc/self/oom_score_adj").write_text("1000")
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
+    def _run_student(self, channel: socket.socket, scratch: str) -> None:
+        try:
+            self.control.close()
+            os.setsid()
+            with open("/proc/self/oom_score_adj", "w") as adj:
+                adj.write("1000")
+            channel = _only_channel(channel)
+            self._limit()
+            if self.setup["confined"]:
+                sc.lock_capabilities()
+                if self.setup["drop_to_nobody"]:
+                    os.setgroups([])
+                    os.setresgid(NOBODY, NOBODY, NOBODY)
+                    os.setresuid(NOBODY, NOBODY, NOBODY)
+                sc.clear_capabilities()
+            os.chdir(scratch)
+            os.environ.update(HOME=scratch, TMPDIR=scratch)
+            child.serve(channel)
+        finally:
+            os._exit(0)
+
+    def _limit(self) -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 20, 64 << 20))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-        os.chdir(scratch)
-        os.environ.clear()
-        os.environ.update(
-            PATH="/usr/local/bin:/usr/bin:/bin", HOME=str(scratch), TMPDIR=str(scratch), MPLBACKEND="Agg",
-            LANG="C.UTF-8", TF_CPP_MIN_LOG_LEVEL="3",
-        )
-        if self.confined:
-            _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-            os.setgroups([])
-            os.setresgid(NOBODY, NOBODY, NOBODY)
-            os.setresuid(NOBODY, NOBODY, NOBODY)
+        limits = {resource.RLIMIT_CORE: 0, resource.RLIMIT_NOFILE: 256, resource.RLIMIT_FSIZE: self.setup["scratch_mb"] << 20}
+        if self.setup.get("memory_bytes"):
+            limits[resource.RLIMIT_AS] = self.setup["memory_bytes"]
+        if self.setup.get("processes"):
+            limits[resource.RLIMIT_NPROC] = self.setup["processes"]
+        for which, value in limits.items():
+            resource.setrlimit(which, (value, value))
 
-    def end_child(self) -> dict:
-        """Kill the student's process and everything it started; report how it ended."""
-        status = self._kill_everything()
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        return {"status": status}
-
-    def _kill_everything(self) -> str | None:
-        """SIGKILL every process of the session until none is left. In the
-        sandbox they are the cgroup's members (a student's setsid or double
-        fork does not leave it); unconfined, the child's process group. The
-        child goes first and is waited for, so it cannot fork any more; the
-        cgroup is read only after that, and polled only while others remain."""
-        status = None
-        own = os.getpid()
-        for _ in range(1000):
-            if self.child_pid:
-                for kill in (os.killpg, os.kill):
-                    try:
-                        kill(self.child_pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-                _, code = os.waitpid(self.child_pid, 0)
-                status = f"signal {os.WTERMSIG(code)}" if os.WIFSIGNALED(code) else f"exit {os.WEXITSTATUS(code)}"
-                self.child_pid = 0
-            status = self._reap() or status
-            others = self._cgroup_members() - {own}
-            if not others:
-                break
-            for pid in others:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            time.sleep(0.001)
-        return status
-
-    def _reap(self) -> str | None:
-        """Collect every exited child (pid 1 adopts a student's orphans too)."""
-        status = None
-        while True:
+    def end(self) -> str:
+        """Kill the student's process and, with it, everything it started; how it ended."""
+        pid, self.student = self.student, 0
+        if not pid:
+            return "not started"
+        for kill in (os.kill, os.killpg):
             try:
-                pid, code = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return status
-            if pid == 0:
-                return status
-            if pid == self.child_pid:
-                self.child_pid = 0
-                status = f"signal {os.WTERMSIG(code)}" if os.WIFSIGNALED(code) else f"exit {os.WEXITSTATUS(code)}"
-
-    def _cgroup_members(self) -> set[int]:
-        members: set[int] = set()
-        for cgroup in self.cgroups:
-            try:
-                members |= {int(p) for p in (cgroup / "cgroup.procs").read_text().split()}
+                kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        return members
+        _, code = os.waitpid(pid, 0)
+        _reap_orphans()
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+        return f"signal {os.WTERMSIG(code)}" if os.WIFSIGNALED(code) else f"exit {os.WEXITSTATUS(code)}"
+
+
+def _only_channel(channel: socket.socket) -> socket.socket:
+    """The student's process keeps its channel, as fd 3, and stdio on /dev/null: nothing else."""
+    old = channel.detach()
+    if old != 3:
+        os.dup2(old, 3)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        if fd != devnull:
+            os.dup2(devnull, fd)
+    os.closerange(4, 1 << 20)
+    return socket.socket(fileno=3)
+
+
+def _reap_orphans() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def main() -> None:
-    config = json.loads(sys.argv[1])
-    control = socket.socket(fileno=int(config["control_fd"]))
-    if config["confined"]:
-        hide_paths(config["hide"], config["keep"])
-    for cgroup in config["cgroups"]:
-        Path(cgroup, "cgroup.procs").write_text(str(os.getpid()))
-    zygote = Zygote(config, control)
-    control.sendall(json.dumps({"ready": os.getpid()}).encode())
+    control = socket.socket(fileno=CONTROL_FD)
+    setup = json.loads(control.recv(1 << 16))
+    for module in setup["preload"]:
+        importlib.import_module(module)
+    zygote = Zygote(setup, control)
+    control.sendall(json.dumps({"ready": True}).encode())
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 4096, 1)
@@ -189,16 +162,18 @@ def main() -> None:
         if not message:
             return
         request = json.loads(message)
-        if request["op"] == "start":
+        if request["op"] == "start" and fds:
             channel = socket.socket(fileno=fds[0])
-            pid = zygote.start_child(channel)
+            try:
+                zygote.start(channel)
+                reply = {"started": bool(zygote.student)}
+            except OSError as error:
+                reply = {"error": str(error)}
             channel.close()
-            control.sendall(json.dumps({"pid": pid}).encode())
         elif request["op"] == "end":
-            control.sendall(json.dumps(zygote.end_child()).encode())
+            reply = {"status": zygote.end()}
+        else:
+            reply = {"error": "unknown request"}
         for fd in fds[1:]:
             os.close(fd)
-
-
-if __name__ == "__main__":
-    main()
+        control.sendall(json.dumps(reply).encode())

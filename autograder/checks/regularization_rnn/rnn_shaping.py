@@ -76,18 +76,6 @@ def test_series_unchanged(student):
         assert isinstance(after, np.ndarray) and after.shape == series.shape and np.array_equal(after, series), "the series was modified"
 
 
-@check(
-    tier=2,
-    says="A Keras model Input((sequence_length, features)) -> SimpleRNN -> Dense(features) accepts X and y and takes a training step with a finite loss",
-    lecture="004_818fa62321bb76fc.txt, Naive sequence model",
-)
-def test_keras_rnn_trains(student, reference):
-    cases = [_sequences(student, series, length) for series, length in ((hidden.SERIES_MULTI, hidden.LENGTH_MULTI), (hidden.SERIES_1D, hidden.LENGTH_1D))]
-    for (X, y), step in zip(cases, reference.on_demand("rnn_train_steps", cases)):
-        assert step["accepted"], f"Keras rejected X {X.shape}, y {y.shape}: {step['error']}"
-        assert np.isfinite(step["loss"]), "the training step gave a loss that is not finite"
-
-
 def _assert_windows(student, series: np.ndarray, length: int, wanted: tuple[np.ndarray, np.ndarray]) -> None:
     """X and y exactly as Keras's windows of ``series``, shapes first."""
     wanted_X, wanted_y = wanted

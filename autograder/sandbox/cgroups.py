@@ -1,0 +1,167 @@
+"""Memory and process caps the kernel enforces on a worker's students: cgroup v1 or v2.
+
+Each worker gets a cgroup of its own, named after the grader's pid and start
+time, so that a later run can tell a group left by a grader that died
+(``kill -9``) from one in use, and reap it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path("/sys/fs/cgroup")
+PROCESSES = 256
+"""Processes (and threads) one worker's student may have at once: a fork bomb stops here."""
+_NAME = re.compile(r"^autograder-(\d+)-(\d+)-\d+$")
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2:].split()[19]
+
+
+def _own_paths() -> dict[str, str]:
+    """Controller (or '' for v2) -> this process's cgroup path."""
+    paths = {}
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        for controller in controllers.split(",") if controllers else [""]:
+            paths[controller] = path
+    return paths
+
+
+@dataclass
+class WorkerCgroup:
+    version: int
+    folders: list[Path]
+
+    @property
+    def procs_files(self) -> list[str]:
+        return [str(folder / "cgroup.procs") for folder in self.folders]
+
+    def members(self) -> set[int]:
+        found: set[int] = set()
+        for folder in self.folders:
+            try:
+                found |= {int(p) for p in (folder / "cgroup.procs").read_text().split()}
+            except OSError:
+                pass
+        return found
+
+    def memory_events(self) -> int:
+        """How often the cap was hit or the OOM killer acted: a session that died
+        or stalled after this grew is a memory failure."""
+        events = 0
+        for folder in self.folders:
+            if self.version == 2 and (folder / "memory.events").exists():
+                for line in (folder / "memory.events").read_text().splitlines():
+                    key, value = line.split()
+                    events += int(value) if key in ("max", "oom_kill") else 0
+            elif (folder / "memory.oom_control").exists():
+                for line in (folder / "memory.oom_control").read_text().splitlines():
+                    if line.startswith("oom_kill "):
+                        events += int(line.split()[1])
+                events += int((folder / "memory.failcnt").read_text())
+        return events
+
+    def kill(self, spare: set[int] = frozenset()) -> set[int]:
+        """SIGKILL every member but ``spare``; the members left after a few rounds."""
+        for _ in range(50):
+            others = self.members() - set(spare)
+            if not others:
+                return set()
+            for pid in others:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.002)
+        return self.members() - set(spare)
+
+    def remove(self) -> None:
+        self.kill()
+        for folder in self.folders:
+            for _ in range(50):
+                try:
+                    folder.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.02)
+
+
+@dataclass(frozen=True)
+class Cgroups:
+    """Where this grader may make worker cgroups, on this machine's hierarchy."""
+
+    version: int
+    bases: tuple[Path, ...]
+    """v1: the memory folder, then the pids folder if there is one; v2: one folder."""
+
+    @property
+    def has_pids(self) -> bool:
+        return self.version == 2 or len(self.bases) > 1
+
+    def describe(self) -> str:
+        return f"cgroup v{self.version} memory{'+pids' if self.has_pids else ''}"
+
+    def create(self, number: int, memory_mb: int) -> WorkerCgroup:
+        name = f"autograder-{os.getpid()}-{_start_time(os.getpid())}-{number}"
+        folders = [base / name for base in self.bases]
+        for folder in folders:
+            folder.mkdir(exist_ok=True)
+        limit = str(memory_mb << 20)
+        if self.version == 2:
+            settings = {"memory.max": limit, "memory.swap.max": "0", "pids.max": str(PROCESSES)}
+            files = [(folders[0] / key, value) for key, value in settings.items()]
+        else:
+            files = [(folders[0] / "memory.limit_in_bytes", limit), (folders[0] / "memory.memsw.limit_in_bytes", limit)]
+            files += [(folder / "pids.max", str(PROCESSES)) for folder in folders[1:]]
+        for path, value in files:
+            if path.exists():
+                path.write_text(value)
+        return WorkerCgroup(self.version, folders)
+
+    def reap_stale(self) -> int:
+        """Remove the worker cgroups of graders that are gone; how many."""
+        reaped = 0
+        for base in self.bases:
+            for folder in base.glob("autograder-*"):
+                match = _NAME.match(folder.name)
+                if match and _start_time(int(match.group(1))) != match.group(2):
+                    WorkerCgroup(self.version, [folder]).remove()
+                    reaped += 1
+        return reaped
+
+
+def detect() -> tuple[Cgroups | None, str]:
+    """This machine's cgroups if this process may make children in them, else why not."""
+    try:
+        own = _own_paths()
+    except OSError:
+        return None, "no /proc/self/cgroup"
+    if (ROOT / "cgroup.controllers").exists() and "" in own:
+        base = ROOT / own[""].lstrip("/")
+        if not os.access(base, os.W_OK):
+            return None, f"cgroup v2 folder {base} is not writable (not delegated)"
+        wanted = {"memory", "pids"}
+        enabled = set((base / "cgroup.subtree_control").read_text().split())
+        if not wanted <= enabled:
+            try:
+                (base / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in sorted(wanted - enabled)))
+            except OSError:
+                return None, f"cgroup v2 memory and pids controllers are not delegated to {base}"
+        return Cgroups(2, (base,)), ""
+    folders = {c: ROOT / c / own[c].lstrip("/") for c in ("memory", "pids") if c in own}
+    writable = [f for f in folders.values() if os.access(f, os.W_OK)]
+    if "memory" not in folders or folders["memory"] not in writable:
+        return None, "no writable cgroup v1 memory folder"
+    return Cgroups(1, tuple(writable)), ""

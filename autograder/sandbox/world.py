@@ -1,0 +1,149 @@
+"""What a student's process may see: the minimal root, listed by allow-list.
+
+The grader works out here, with its own view of the machine, which host
+paths the student's world is built from; :mod:`autograder.sandbox.launcher`
+builds it. Nothing is visible that is not listed: the system's programs and
+libraries (``/usr``), the Python the grader runs on, the site-packages
+entries of the distributions an assignment lets students import (and what
+they require), a few device nodes, and a scratch folder of each session's
+own. Every site-packages folder and the grader's own package are covered by
+an empty folder wherever they would otherwise show through, so the hidden
+checks cannot be read even when the grader is installed system-wide.
+"""
+from __future__ import annotations
+
+import os
+import site
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+import autograder
+
+SYSTEM_TREES = ("/usr", "/bin", "/lib", "/lib64", "/sbin")
+SITE_PACKAGES = "/site-packages"
+RUNTIME = "/runtime"
+DEVICES = ("null", "zero", "urandom", "random")
+ETC_FILES = {
+    "/etc/passwd": "root:x:0:0:root:/tmp:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/tmp:/usr/sbin/nologin\n",
+    "/etc/group": "root:x:0:\nnogroup:x:65534:\n",
+    "/etc/hosts": "127.0.0.1 localhost\n",
+    "/etc/hostname": "sandbox\n",
+}
+HOST_ETC = ("/etc/ld.so.cache", "/etc/localtime")
+
+
+@dataclass(frozen=True)
+class World:
+    """The student's root filesystem, as data the launcher can follow without judgement."""
+
+    binds: tuple[tuple[str, str], ...]
+    """(host path, path inside): bound read-only."""
+    symlinks: tuple[tuple[str, str], ...]
+    """(path inside, target)."""
+    masks: tuple[str, ...]
+    """Paths inside that an empty read-only folder covers."""
+    files: tuple[tuple[str, str], ...] = field(default_factory=lambda: tuple(ETC_FILES.items()))
+    devices: tuple[str, ...] = DEVICES
+    python: str = ""
+    """The interpreter, at the same path inside as outside."""
+    sys_path: tuple[str, ...] = ()
+    """The student's import path inside: the runtime, the standard library, the allowed packages."""
+
+    def as_dict(self) -> dict:
+        return {
+            "binds": [list(b) for b in self.binds], "symlinks": [list(s) for s in self.symlinks],
+            "masks": list(self.masks), "files": [list(f) for f in self.files], "devices": list(self.devices),
+            "python": self.python, "sys_path": list(self.sys_path),
+        }
+
+
+def base_interpreter() -> str:
+    """The real interpreter behind a virtual environment's ``python`` link."""
+    return os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
+
+
+def distribution_closure(names: tuple[str, ...]) -> list[metadata.Distribution]:
+    """The named distributions and everything they require (extras left out)."""
+    found: dict[str, metadata.Distribution] = {}
+    todo = list(names)
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in found:
+            continue
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        found[name] = dist
+        for text in dist.requires or []:
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement:
+                continue
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return list(found.values())
+
+
+def _package_entries(dists: list[metadata.Distribution]) -> dict[str, str]:
+    """Top-level site-packages entries of the distributions: name inside -> host path."""
+    own = {"autograder", "solutions"}
+    entries: dict[str, str] = {}
+    for dist in dists:
+        for file in dist.files or []:
+            top = file.parts[0] if file.parts else ""
+            if not top or top in ("..", "__pycache__") or top.split(".")[0] in own or top.endswith(".pth"):
+                continue
+            path = Path(dist.locate_file(top))
+            if path.exists() and top not in entries:
+                entries[top] = str(path)
+    return entries
+
+
+def _inside(path: str, trees: list[str]) -> bool:
+    return any(path == tree or path.startswith(tree.rstrip("/") + "/") for tree in trees)
+
+
+def _site_folders() -> set[str]:
+    folders = set(site.getsitepackages()) | {site.getusersitepackages()}
+    folders |= {p for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
+    return {os.path.realpath(f) for f in folders if os.path.isdir(f)}
+
+
+def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
+    """The world for an assignment whose students may import ``packages``;
+    ``hide`` names folders of the course that must not show through either."""
+    binds: list[tuple[str, str]] = []
+    symlinks: list[tuple[str, str]] = []
+    for tree in SYSTEM_TREES:
+        if os.path.islink(tree):
+            symlinks.append((tree, os.readlink(tree)))
+        elif os.path.isdir(tree):
+            binds.append((tree, tree))
+    trees = [inside for _, inside in binds]
+    prefix = os.path.realpath(sys.base_prefix)
+    if not _inside(prefix, trees):
+        binds.append((prefix, prefix))
+        trees.append(prefix)
+    python = base_interpreter()
+    for path in HOST_ETC:
+        if os.path.islink(path):
+            symlinks.append((path, os.readlink(path)))
+        elif os.path.isfile(path):
+            binds.append((path, path))
+    for name, host in sorted(_package_entries(distribution_closure(packages)).items()):
+        binds.append((host, f"{SITE_PACKAGES}/{name}"))
+    own = os.path.realpath(Path(autograder.__file__).parent)
+    candidates = _site_folders() | {own} | {os.path.realpath(p) for p in hide}
+    masks = sorted(p for p in candidates if _inside(p, trees) and os.path.isdir(p))
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    stdlib = (f"{prefix}/lib/{version}", f"{prefix}/lib/{version}/lib-dynload")
+    return World(
+        binds=tuple(binds), symlinks=tuple(symlinks), masks=tuple(masks), python=python,
+        sys_path=(RUNTIME, *stdlib, SITE_PACKAGES),
+    )
