@@ -2,63 +2,120 @@
 tries something in a real sandbox and asserts what the grader sees."""
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
-import psutil
 import pytest
 
 from autograder.checks.api import Opaque, Rng, SandboxFailure
-from autograder.sandbox.pool import CellsDied, Sandbox, SandboxSettings, confinement_problem
+from autograder.sandbox.confinement import detect
+from autograder.sandbox.pool import CellsDied, SandboxPool, SandboxSettings
 
-pytestmark = pytest.mark.skipif(confinement_problem() is not None, reason=f"no sandbox here: {confinement_problem()}")
+pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
 REPO = Path(__file__).resolve().parents[2]
+SECRET = "grader-secret-7f3a9c"
+SETTINGS = SandboxSettings(timeout=2, memory_mb=300)
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Sandbox:
-    secret = tmp_path_factory.mktemp("grades")
-    (secret / "grades.csv").write_text("alice,2\n")
-    box = Sandbox(SandboxSettings(timeout=2, memory_mb=300, hide=(str(secret),)))
-    box.secret = secret
-    yield box
-    box.close()
+def pool(tmp_path_factory: pytest.TempPathFactory):
+    os.environ["AUTOGRADER_TEST_TOKEN"] = SECRET
+    try:
+        boxes = SandboxPool(SETTINGS, 2)
+    finally:
+        del os.environ["AUTOGRADER_TEST_TOKEN"]
+    yield boxes
+    boxes.close()
 
 
-def assert_only_the_zygote_is_left(sandbox: Sandbox) -> None:
-    zygote = psutil.Process(sandbox.process.pid).children()[0].pid
-    for cgroup in sandbox.cgroups:
-        assert (cgroup / "cgroup.procs").read_text().split() == [str(zygote)]
+@pytest.fixture
+def sandbox(pool):
+    with pool.checkout() as box:
+        yield box
 
 
-def run(sandbox: Sandbox, body: str, *args, cells: list[str] = (), function: str = "f"):
+def assert_only_the_zygote_is_left(sandbox) -> None:
+    assert sandbox.cgroup.members() == {sandbox.process.pid, sandbox.zygote_pid}
+
+
+def run(sandbox, body: str, *args, cells: list[str] = (), function: str = "f"):
     source = f"def {function}(*args, **kwargs):\n" + "\n".join("    " + line for line in body.splitlines())
     numbered = [(i, c) for i, c in enumerate([*cells, source])]
     with sandbox.session(numbered, [function]) as session:
-        session.start_checks()
         return session.call(function, *args), session
 
 
 def test_student_runs_unprivileged_in_its_own_scratch(sandbox):
-    returned, _ = run(sandbox, "import os\nreturn [os.getuid(), os.getgid(), os.getcwd()]")
-    uid, gid, cwd = returned.value
-    assert (uid, gid) == (65534, 65534)
-    assert cwd.startswith("/tmp/autograder-scratch/")
+    returned, _ = run(sandbox, "import os\nreturn [os.getuid(), os.getgid(), os.getcwd(), os.getpid(), open('/proc/self/status').read()]")
+    uid, gid, cwd, pid, status = returned.value
+    assert (uid, gid, cwd, pid) == (65534, 65534, "/tmp", 1)
+    assert "CapEff:\t0000000000000000" in status and "CapBnd:\t0000000000000000" in status
+    assert "NoNewPrivs:\t1" in status
 
 
-@pytest.mark.parametrize("path", [str(REPO / "autograder" / "rubric.py"), str(REPO / "solutions" / "regularization_rnn.py"), "/root/.bashrc"])
+def test_the_world_is_an_allow_list(sandbox):
+    returned, _ = run(sandbox, "import os\nreturn [sorted(os.listdir('/')), sorted(os.listdir('/dev')), sorted(os.listdir('/proc'))]")
+    top, dev, proc = returned.value
+    assert set(top) <= {"bin", "dev", "etc", "lib", "lib64", "proc", "runtime", "sbin", "site-packages", "tmp", "usr", "var", "root"}
+    assert not any(name.startswith(("nvidia", "dri", "kfd", "sd", "vd", "kvm", "mem", "tty", "loop")) for name in dev)
+    assert [p for p in proc if p.isdigit()] == ["1"]
+
+
+@pytest.mark.parametrize("path", [str(REPO / "autograder" / "rubric.py"), str(REPO / "solutions" / "regularization_rnn.py"),
+                                  "/root/.bashrc", "/etc/shadow", "/site-packages/autograder/checks/api.py"])
 def test_grader_files_are_invisible(sandbox, path):
     returned, _ = run(sandbox, f"return open({path!r}).read()")
     assert returned.error is not None and returned.error.is_a("OSError")
 
 
-def test_hidden_folders_given_by_the_grader_are_invisible(sandbox):
-    returned, _ = run(sandbox, f"import os\nreturn os.listdir({str(sandbox.secret)!r})")
-    assert returned.error is not None or returned.value == []
+def test_checks_are_not_importable(sandbox):
+    returned, _ = run(sandbox, "import autograder.checks.api")
+    assert returned.error is not None and returned.error.is_a("ImportError")
 
 
-def test_cannot_write_outside_scratch(sandbox, tmp_path):
-    targets = ["/etc/escaped", "/usr/escaped", "/tmp/escaped", str(REPO / "escaped")]
+def test_no_trace_of_the_grader_in_memory_or_proc():
+    """Even after making itself dumpable, the student finds neither the grader's
+    environment nor the course's paths in its own memory or in /proc. The
+    needles travel XOR-ed, so the search itself plants nothing to find."""
+    body = (
+        "import ctypes, numpy as np\nctypes.CDLL(None).prctl(4, 1, 0, 0, 0)\nfound = []\n"
+        "for path in ('/proc/self/environ', '/proc/self/cmdline', '/proc/1/environ', '/proc/1/cmdline', '/proc/self/cgroup'):\n"
+        "    found.append(open(path, 'rb').read())\n"
+        "mem = open('/proc/self/mem', 'rb', 0)\n"
+        "for line in open('/proc/self/maps').read().splitlines():\n"
+        "    span, perms = line.split()[:2]\n"
+        "    if perms[0] != 'r' or '[vvar' in line or '[vsyscall' in line:\n        continue\n"
+        "    start, end = (int(x, 16) for x in span.split('-'))\n"
+        "    try:\n        mem.seek(start); found.append(mem.read(end - start))\n"
+        "    except (OSError, ValueError, OverflowError):\n        pass\n"
+        "hits = [0] * len(args)\n"
+        "for region in found:\n"
+        "    plain = (np.frombuffer(region, np.uint8) ^ 0x5A).tobytes()\n"
+        "    hits = [h + plain.count(needle.tobytes()) for h, needle in zip(hits, args)]\n"
+        "return [hits, sum(map(len, found))]"
+    )
+    needles = [np.frombuffer(text.encode(), np.uint8) ^ 0x5A for text in (SECRET, str(REPO / "autograder"), str(REPO / "submitted"))]
+    os.environ["AUTOGRADER_TEST_TOKEN"] = SECRET
+    try:
+        pool = SandboxPool(SandboxSettings(timeout=20, memory_mb=1500), 1)
+    finally:
+        del os.environ["AUTOGRADER_TEST_TOKEN"]
+    try:
+        with pool.checkout() as box:
+            returned, _ = run(box, body, *needles)
+    finally:
+        pool.close()
+    assert returned.error is None, returned.error
+    hits, scanned = returned.value
+    assert scanned > 10_000_000
+    assert hits == [0, 0, 0]
+
+
+def test_cannot_write_outside_scratch(sandbox):
+    targets = ["/etc/escaped", "/usr/escaped", "/site-packages/escaped", "/runtime/escaped", "/escaped", str(REPO / "escaped")]
     returned, _ = run(sandbox, "ok = []\nfor t in %r:\n    try:\n        open(t, 'w').write('x'); ok.append(t)\n    except OSError:\n        pass\nreturn ok" % targets)
     assert returned.value == []
     assert not any(Path(t).exists() for t in targets)
@@ -69,11 +126,80 @@ def test_network_is_unreachable(sandbox):
     assert returned.error is not None and returned.error.is_a("OSError")
 
 
+def test_nothing_written_survives_the_session(pool):
+    """Scratch, /dev/shm, /var/tmp and SysV shared memory are the session's own."""
+    plant = (
+        "import ctypes, os\nfor folder in ('/tmp', '/dev/shm', '/var/tmp'):\n"
+        "    open(os.path.join(folder, 'planted'), 'w').write('hidden inputs')\n"
+        "libc = ctypes.CDLL(None)\nreturn libc.shmget(4242, 1 << 20, 0o1666)"
+    )
+    look = (
+        "import ctypes, os\nseen = [f for f in ('/tmp/planted', '/dev/shm/planted', '/var/tmp/planted') if os.path.exists(f)]\n"
+        "return [seen, ctypes.CDLL(None).shmget(4242, 0, 0o666), open('/proc/sysvipc/shm').read().count('\\n')]"
+    )
+    host_segments = Path("/proc/sysvipc/shm").read_text()
+    with pool.checkout() as box:
+        assert run(box, plant)[0].value >= 0
+        seen, segment, listed = run(box, look)[0].value
+    assert seen == [] and segment == -1 and listed == 1
+    assert Path("/proc/sysvipc/shm").read_text() == host_segments
+
+
+def test_deep_and_wide_trees_cost_nothing_to_clean(sandbox):
+    body = (
+        "import os\nfor i in range(3000):\n    os.mkdir('d')\n    os.chdir('d')\nos.chdir('/tmp')\n"
+        "n = 0\ntry:\n    while True:\n        open(f'/tmp/f{n}', 'w').close(); n += 1\nexcept OSError:\n    pass\n"
+        "try:\n    open('/tmp/big', 'wb').write(b'x' * (200 << 20))\nexcept OSError as e:\n    return [n, type(e).__name__]\nreturn [n, 'wrote 200 MB']"
+    )
+    started = time.monotonic()
+    returned, _ = run(sandbox, body)
+    files, outcome = returned.value
+    assert files < 20_000 and outcome != "wrote 200 MB"
+    assert time.monotonic() - started < 8
+    assert run(sandbox, "import os\nreturn os.listdir('/tmp')")[0].value == []
+
+
 def test_a_hang_is_a_timeout_and_the_sandbox_goes_on(sandbox):
     with pytest.raises(SandboxFailure) as failure:
         run(sandbox, "while True:\n    try:\n        pass\n    except BaseException:\n        pass")
     assert failure.value.reason == "timeout"
     assert run(sandbox, "return 1")[0].value == 1
+
+
+def test_the_deadline_holds_against_a_slow_drip(sandbox):
+    """One byte of a frame now and then never buys more time."""
+    body = "import os, time\nos.write(3, (100).to_bytes(4, 'big') + (0).to_bytes(4, 'big'))\nwhile True:\n    os.write(3, b' ')\n    time.sleep(0.2)"
+    started = time.monotonic()
+    with pytest.raises(SandboxFailure) as failure:
+        run(sandbox, body)
+    assert failure.value.reason == "timeout"
+    assert time.monotonic() - started < SETTINGS.session_seconds + 2
+
+
+@pytest.mark.parametrize("frame", [
+    b'{"cell":0}', b'{"value":1e999,"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}',
+    b'{"value":NaN,"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}', b'{"defined":["f"],"errors":[],"printed":""}',
+    b'{"value":' + b'9' * 5000 + b',"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}', b'[' * 100_000,
+])
+def test_forged_frames_end_only_the_exercise(sandbox, frame):
+    body = f"import os\nframe = {frame!r}\nos.write(3, len(frame).to_bytes(4, 'big') + (0).to_bytes(4, 'big') + frame)\nimport time\ntime.sleep(30)"
+    with pytest.raises(SandboxFailure):
+        run(sandbox, body)
+    assert run(sandbox, "return 7")[0].value == 7
+
+
+def test_a_forged_giant_frame_is_refused_before_it_is_read(sandbox):
+    body = "import os\nos.write(3, (2**31).to_bytes(4, 'big') + (2**31).to_bytes(4, 'big'))\nimport time\ntime.sleep(30)"
+    started = time.monotonic()
+    with pytest.raises(SandboxFailure) as failure:
+        run(sandbox, body)
+    assert failure.value.reason == "crashed" and time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("value", ["np.zeros(100_000_000, np.uint8)", "[0] * 3_000_000", "[[[]]] * 500_000"])
+def test_giant_replies_arrive_as_opaque(sandbox, value):
+    returned, _ = run(sandbox, f"import numpy as np\nreturn {value}")
+    assert returned.value == Opaque("too large to send")
 
 
 def test_os_exit_is_a_crash_of_that_session_only(sandbox):
@@ -90,10 +216,10 @@ def test_a_memory_bomb_is_stopped_by_the_cgroup(sandbox):
     assert run(sandbox, "return 3")[0].value == 3
 
 
-def test_killing_the_parent_and_fork_bombs_change_nothing(sandbox):
+def test_killing_everything_visible_and_fork_bombs_change_nothing(sandbox):
     returned, _ = run(
         sandbox,
-        "import os, signal\nfor pid in (os.getppid(), 1):\n    try:\n        os.kill(pid, signal.SIGKILL)\n    except OSError:\n        pass\n"
+        "import os, signal\nfor pid in (os.getppid(), 1, -1):\n    try:\n        os.kill(pid, signal.SIGKILL)\n    except OSError:\n        pass\n"
         "n = 0\nfor _ in range(2000):\n    try:\n        if os.fork() == 0:\n            import time; time.sleep(1000)\n        n += 1\n    except OSError:\n        break\nreturn n",
     )
     assert returned.value < 2000
@@ -104,12 +230,23 @@ def test_killing_the_parent_and_fork_bombs_change_nothing(sandbox):
 def test_background_processes_are_gone_when_the_session_ends(sandbox):
     run(sandbox, "import subprocess\nsubprocess.Popen(['sleep', '1000'], start_new_session=True)\nreturn 0")
     assert_only_the_zygote_is_left(sandbox)
+    assert subprocess.run(["pgrep", "-f", "sleep 1000"], capture_output=True).stdout == b""
 
 
-def test_output_is_capped_and_never_fatal(sandbox):
-    returned, session = run(sandbox, "print('x' * 10_000_000)\nreturn 5")
+def test_output_is_capped_and_only_the_cells_output_is_kept(sandbox):
+    cells = ["print('from a cell ' + 'x' * 10_000_000)"]
+    returned, session = run(sandbox, "print('HIDDEN', args)\nreturn 5", 42, cells=cells)
     assert returned.value == 5
-    assert len(session.printed()) < 100_000
+    assert session.printed.startswith("from a cell") and len(session.printed) < 10_000
+    assert "HIDDEN" not in session.printed
+
+
+def test_text_from_the_student_is_cleaned(sandbox):
+    cells = ["import sys\nprint('\\x1b[2J\\x00ok\\udcff')\nraise ValueError('\\x1b]0;owned\\x07=cmd')"]
+    returned, session = run(sandbox, "raise RuntimeError('\\udcff\\x00')", cells=cells)
+    for text in (session.printed, *session.cell_errors, returned.error.message):
+        assert "\x1b" not in text and "\x00" not in text
+        text.encode("utf-8")
 
 
 def test_returned_objects_are_plain_data_only(sandbox):
@@ -133,7 +270,6 @@ def test_arguments_after_the_call_come_back(sandbox):
 def test_one_generator_is_shared_between_calls_of_a_session(sandbox):
     source = "def f(rng):\n    return rng.random(3)"
     with sandbox.session([(0, source)], ["f"]) as session:
-        session.start_checks()
         g = Rng(7)
         first, second, fresh = session.call("f", g), session.call("f", g), session.call("f", Rng(7))
     assert not np.array_equal(first.value, second.value)
@@ -143,7 +279,6 @@ def test_one_generator_is_shared_between_calls_of_a_session(sandbox):
 def test_failed_and_hanging_cells_do_not_stop_later_cells(sandbox):
     cells = [(0, "raise ValueError('boom')"), (1, "import time\ntime.sleep(60)"), (2, "def f():\n    return 6")]
     with sandbox.session(cells, ["f"]) as session:
-        session.start_checks()
         assert session.call("f").value == 6
     assert len(session.cell_errors) == 2
 
@@ -153,3 +288,27 @@ def test_a_cell_that_kills_the_process_is_reported_by_index(sandbox):
         with sandbox.session([(0, "x = 1"), (1, "import os\nos._exit(1)")], ["f"]):
             pass
     assert died.value.cell == 1 and died.value.reason == "crashed"
+
+
+def test_students_import_numpy_and_scipy_but_nothing_of_the_grader(sandbox):
+    returned, _ = run(sandbox, "import numpy, scipy.linalg, matplotlib.pyplot\nimport importlib.util\n"
+                               "return [importlib.util.find_spec(m) is None for m in ('autograder.checks', 'autograder.rubric', 'solutions', 'nbgrader', 'keras', 'tensorflow', 'dask')]")
+    assert returned.error is None, returned.error
+    assert all(returned.value)
+
+
+def test_cgroups_of_a_killed_grader_are_reaped(tmp_path):
+    script = (
+        "import time\nfrom autograder.sandbox.pool import SandboxPool, SandboxSettings\n"
+        "pool = SandboxPool(SandboxSettings(timeout=2, memory_mb=300), 1)\nprint(pool._all[0].cgroup.folders[0], flush=True)\ntime.sleep(60)"
+    )
+    process = subprocess.Popen([os.sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    folder = Path(process.stdout.readline().strip())
+    assert folder.is_dir()
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(subprocess.run(["pgrep", "-f", "autograder.sandbox"], capture_output=True).stdout.split()) > 2:
+        time.sleep(0.1)
+    SandboxPool(SETTINGS, 1).close()
+    assert not folder.exists()
