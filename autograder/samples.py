@@ -40,6 +40,36 @@ HOSTILE: dict[str, str] = {
         "print('found', STOLEN)\n"
         "def {f}(*args, **kwargs):\n    raise RuntimeError('snooped')\n"
     ),
+    "forges_frames": (
+        "import os, time\ndef {f}(*args, **kwargs):\n"
+        "    for frame in (b'{{\"cell\":0}}', b'{{\"value\":1e999,\"args\":{{\"__tuple__\":[]}},\"kwargs\":{{\"__dict__\":[]}}}}'):\n"
+        "        os.write(3, len(frame).to_bytes(4, 'big') + bytes(4) + frame)\n"
+        "    time.sleep(1000)\n"
+    ),
+    "drips_slowly": (
+        "import os, time\ndef {f}(*args, **kwargs):\n    os.write(3, (1000).to_bytes(4, 'big') + bytes(4))\n"
+        "    while True:\n        os.write(3, b' ')\n        time.sleep(0.5)\n"
+    ),
+    "giant_reply": "import numpy as np\ndef {f}(*args, **kwargs):\n    return np.zeros(100_000_000, np.uint8)\n",
+    "fills_disk_and_ipc": (
+        "import ctypes, os\nos.chdir('/tmp')\nfor _ in range(2000):\n    os.mkdir('d'); os.chdir('d')\nos.chdir('/tmp')\n"
+        "try:\n    open('/tmp/fill', 'wb').write(b'x' * (1 << 30))\nexcept OSError:\n    pass\n"
+        "ctypes.CDLL(None).shmget(777, 1 << 24, 0o1666)\n"
+        "def {f}(*args, **kwargs):\n    raise RuntimeError('filled')\n"
+    ),
+    "reads_environment": (
+        "import os\nprint(dict(os.environ))\nfor path in ('/proc/self/environ', '/proc/1/cmdline', '/proc/1/environ'):\n"
+        "    try:\n        print(open(path, 'rb').read())\n    except OSError as error:\n        print(error)\n"
+        "def {f}(*args, **kwargs):\n    raise RuntimeError('read')\n"
+    ),
+    "prints_hidden_inputs": (
+        "def {f}(*args, **kwargs):\n    print('HIDDEN-INPUTS', repr(args)[:2000], kwargs)\n"
+        "    raise RuntimeError('=HYPERLINK(\"http://evil.example\")\\x1b[2J\\udcff\\x00')\n"
+    ),
+    "breaks_encoders": (
+        "print('=cmd|\\' /C calc\\'!A0', '\\x1b]0;owned\\x07\\x1b[2J', '\\udcff\\ud800', '\\x00', '\\u202eevil')\n"
+        "def {f}(*args, **kwargs):\n    raise ValueError('\\udcff\\x1b[31m@SUM(1)')\n"
+    ),
 }
 
 

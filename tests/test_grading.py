@@ -16,10 +16,10 @@ from autograder.cli import main
 from autograder.course import Course
 from autograder.results import ResultStore
 from autograder.samples import HOSTILE, build_class
-from autograder.sandbox.pool import confinement_problem
+from autograder.sandbox.confinement import detect
 from autograder.selfcheck import load_mistakes
 
-pytestmark = pytest.mark.skipif(confinement_problem() is not None, reason=f"no sandbox here: {confinement_problem()}")
+pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
 NAME = "regularization_rnn"
 REPO = Path(__file__).resolve().parents[1]
 ESCAPES = [Path("/etc/autograder-escaped"), Path("/tmp/escaped"), Path("/escaped")]
@@ -34,13 +34,23 @@ def grade(submitted: Path, out: Path, *extra: str) -> int:
     return main(["grade", NAME, "--submitted", str(submitted), "--out", str(out), "--timeout", "5", "--memory", "768", "--workers", "2", *extra])
 
 
+SECRET = "grader-token-3e1f0c"
+SHM = Path("/proc/sysvipc/shm")
+
+
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("class")
     for path in ESCAPES:
         path.unlink(missing_ok=True)
     students = build_class(Course(REPO), load_assignment(NAME), root / "submitted")
-    assert grade(root / "submitted", root / "out") == 0
+    segments = SHM.read_text()
+    os.environ["AUTOGRADER_TEST_TOKEN"] = SECRET
+    try:
+        assert grade(root / "submitted", root / "out") == 0
+    finally:
+        del os.environ["AUTOGRADER_TEST_TOKEN"]
+    assert SHM.read_text() == segments, "a student left SysV shared memory on the host"
     return students, root, grades_of(root / "out")
 
 
@@ -96,6 +106,23 @@ def test_nothing_escaped(graded_class):
     assert str(REPO / "autograder") not in feedback
 
 
+def test_feedback_holds_no_hidden_inputs_and_no_grader_secrets(graded_class):
+    _, root, _ = graded_class
+    feedback = "\n".join(p.read_text() for p in (root / "out" / "feedback").rglob("*") if p.is_file())
+    report = (root / "out" / "report.html").read_text()
+    for text in (feedback, report):
+        assert "HIDDEN-INPUTS" not in text
+        assert SECRET not in text
+        assert str(root / "submitted") not in text and str(root / "out") not in text
+        assert "\x1b" not in text and "\x00" not in text
+
+
+def test_nothing_is_left_on_the_host(graded_class):
+    leftover = [p for p in Path("/sys/fs/cgroup").rglob(f"autograder-{os.getpid()}-*") if p.is_dir()]
+    assert leftover == []
+    assert subprocess.run(["pgrep", "-f", "autograder.sandbox"], capture_output=True).stdout == b""
+
+
 def test_unknown_assignment_and_missing_folder_are_one_sentence_and_exit_2(tmp_path, capsys):
     assert main(["grade", "no_such_assignment"]) == 2
     assert main(["grade", NAME, "--submitted", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]) == 2
@@ -144,28 +171,3 @@ def test_a_dask_cluster_gives_the_same_grades(tmp_path, graded_class):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
         assert grade(root / "submitted", tmp_path / "out", "--cluster", cluster.scheduler_address) == 0
     assert (tmp_path / "out" / "grades.csv").read_bytes() == (root / "out" / "grades.csv").read_bytes()
-
-
-def test_on_demand_keras_work_is_batched_across_submissions_with_the_same_grades(tmp_path):
-    from autograder.grading import Grader, grade_locally
-    from autograder.reference import KerasReferences
-    from autograder.sandbox.pool import SandboxPool, SandboxSettings
-    from autograder.selfcheck import SOLUTION_NAME, as_submission, solution_sections
-
-    assignment = load_assignment(NAME)
-    preamble, sections = solution_sections((REPO / "solutions" / f"{NAME}.py").read_text())
-    mistakes = [m for m in load_mistakes(assignment) if m.exercise == "rnn_shaping"]
-    submissions = [as_submission(SOLUTION_NAME, preamble, sections)] + [as_submission(m.name, preamble, sections, m) for m in mistakes]
-    pool = SandboxPool(SandboxSettings(timeout=5, memory_mb=768), 2)
-    try:
-        batched = KerasReferences(assignment, device="cpu", cache_dir=tmp_path / "batched")
-        found = {}
-        grade_locally(Grader(assignment, batched, pool), submissions, 2, lambda record, _: found.__setitem__(record.student_id, record.exercises))
-        one_by_one = KerasReferences(assignment, device="cpu", cache_dir=tmp_path / "one_by_one")
-        alone = Grader(assignment, one_by_one, pool)
-        for submission in submissions:
-            assert alone.grade(submission)[0].exercises == found[submission.student_id], submission.student_id
-    finally:
-        pool.close()
-    assert len(batched.batches) == 1 and len(one_by_one.batches) > 1
-    assert sum(batched.batches) == sum(one_by_one.batches)

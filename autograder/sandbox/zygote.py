@@ -100,7 +100,7 @@ class Zygote:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         limits = {resource.RLIMIT_CORE: 0, resource.RLIMIT_NOFILE: 256, resource.RLIMIT_FSIZE: self.setup["scratch_mb"] << 20}
         if self.setup.get("memory_bytes"):
-            limits[resource.RLIMIT_AS] = self.setup["memory_bytes"]
+            limits[resource.RLIMIT_AS] = _address_space() + self.setup["memory_bytes"]
         if self.setup.get("processes"):
             limits[resource.RLIMIT_NPROC] = self.setup["processes"]
         for which, value in limits.items():
@@ -135,6 +135,19 @@ def _only_channel(channel: socket.socket) -> socket.socket:
             os.dup2(devnull, fd)
     os.closerange(4, 1 << 20)
     return socket.socket(fileno=3)
+
+
+def _address_space() -> int:
+    """What the process maps already (libraries, numpy's reservations): the
+    memory cap by address space counts from there, so it caps what the student adds."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) << 10
+    except OSError:
+        pass
+    return 1 << 30
 
 
 def _reap_orphans() -> None:

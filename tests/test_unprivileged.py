@@ -1,0 +1,71 @@
+"""Grading as an ordinary user, as on JupyterHub or a CI runner: no root, no
+cgroup; user namespaces and rlimits confine the class, and the grades are
+those a root grader gives."""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.assignment import load_assignment
+from autograder.course import Course
+from autograder.samples import build_class
+from autograder.sandbox.confinement import detect
+
+NAME = "regularization_rnn"
+REPO = Path(__file__).resolve().parents[1]
+NOBODY = 65534
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv") or not detect().confined,
+    reason="needs root (to become an ordinary user), setpriv and a working sandbox",
+)
+
+
+def scores(out: Path) -> dict[tuple[str, str], str]:
+    with (out / "grades.csv").open() as stream:
+        return {(row["student_id"], row["exercise"]): row["score"] for row in csv.DictReader(stream)}
+
+
+@pytest.fixture
+def traversable_root():
+    """The Python here lives under /root (mode 700): let others through, as a grader's machine would."""
+    python_home = Path(sys.base_prefix).resolve()
+    folders = [p for p in (python_home, *python_home.parents) if p != Path("/")]
+    modes = {p: stat.S_IMODE(p.stat().st_mode) for p in folders}
+    for folder, mode in modes.items():
+        folder.chmod(mode | 0o001)
+    yield
+    for folder, mode in modes.items():
+        folder.chmod(mode)
+
+
+def test_an_ordinary_user_grades_a_class_as_root_does(tmp_path, traversable_root):
+    tmp_path.chmod(0o755)
+    submitted = tmp_path / "submitted"
+    students = build_class(Course(REPO), load_assignment(NAME), submitted)
+    command = [sys.executable, "-m", "autograder.cli", "grade", NAME, "--submitted", str(submitted),
+               "--timeout", "5", "--memory", "768", "--workers", "2"]
+    as_root = subprocess.run([*command, "--out", str(tmp_path / "root")], cwd=REPO, capture_output=True, text=True)
+    assert as_root.returncode == 0, as_root.stderr[-3000:]
+
+    home = tmp_path / "home"
+    shutil.copytree(Path.home() / ".cache" / "autograder", home / "cache", ignore=shutil.ignore_patterns("*.tmp"))
+    for path in (home, *home.rglob("*"), submitted, *submitted.rglob("*")):
+        os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+    (tmp_path / "user").mkdir()
+    os.chown(tmp_path / "user", NOBODY, NOBODY)
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), "AUTOGRADER_CACHE": str(home / "cache"), "LANG": "C.UTF-8"}
+    as_user = subprocess.run(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command, "--out", str(tmp_path / "user")],
+        cwd=REPO, capture_output=True, text=True, env=env,
+    )
+    assert as_user.returncode == 0, as_user.stderr[-3000:]
+    assert "user namespace, no capabilities" in as_user.stderr and "uid nobody" in as_root.stderr
+    assert scores(tmp_path / "user") == scores(tmp_path / "root")
+    assert len(scores(tmp_path / "root")) == len(students) * len(load_assignment(NAME).exercises)
