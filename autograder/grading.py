@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
+from rich.markup import escape
+
 from autograder.assignment import Assignment, Exercise, load_assignment
 from autograder.checks.api import Check, collect_checks
 from autograder.course import Course, CourseError
@@ -183,7 +185,7 @@ class Progress:
     def advance(self, student: str) -> None:
         self.done += 1
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=f"graded {student}")
+            self.bar.update(self.task, advance=1, description=f"graded {escape(student)}")  # ids are not markup
         elif self.done == self.total or self.done % max(self.total // 10, 1) == 0:
             print(f"graded {self.done}/{self.total}", file=sys.stderr, flush=True)
 
@@ -320,7 +322,9 @@ def run(args: argparse.Namespace) -> int:
     from autograder.outputs import print_summary, write_outputs
 
     assignment, records, out, gradebook_course = grade_class(args)
-    write_outputs(assignment, records, out, gradebook_course)
-    print_summary(assignment, records)
+    try:
+        write_outputs(assignment, records, out, gradebook_course)
+    finally:  # the grades are final either way; a grader wants to see them even if a file is missing
+        print_summary(assignment, records)
     print(f"Grades: {out / 'grades.csv'}\nFeedback: {out / 'feedback'}\nReport: {out / 'report.html'}")
     return 0
