@@ -29,6 +29,7 @@ from autograder.assignment import Assignment, load_assignment
 from autograder.course import Course
 from autograder.outputs.common import describe_assignment, exercise_grades, status_text
 from autograder.results import ResultStore, SubmissionGrade
+from autograder.text import clean_text
 
 PROJECT = Path(__file__).resolve().parent.parent
 SOURCE_PARTS = ("autograder", "solutions")
@@ -96,7 +97,7 @@ def _exercise_output(status: str, feedback: tuple[str, ...], score: int, max_sco
         lines = [f"Status: {status_text(status)}."]
     elif not lines and score >= max_score:
         lines = ["All checks passed."]
-    return "\n".join(lines)[:OUTPUT_LIMIT]
+    return clean_text("\n".join(lines))[:OUTPUT_LIMIT]
 
 
 def results_json(records: Iterable[SubmissionGrade], assignment: Assignment | None = None) -> dict:
@@ -126,7 +127,7 @@ def results_json(records: Iterable[SubmissionGrade], assignment: Assignment | No
                 "visibility": "visible",
             }
         )
-    output = "\n".join(x for x in (record.problem and f"Your submission could not be graded normally: {record.problem}", record.note) if x)
+    output = clean_text("\n".join(x for x in (record.problem and f"Your submission could not be graded normally: {record.problem}", record.note) if x))
     result = {
         "score": float(sum(t["score"] for t in tests)),
         "tests": tests,

@@ -119,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
     from autograder.outputs import print_summary, write_outputs
 
     assignment, records, out, gradebook_course = grade_class(args)
-    write_outputs(assignment, records, out, gradebook_course)
-    print_summary(assignment, records)
+    try:
+        write_outputs(assignment, records, out, gradebook_course)
+    finally:  # the grades are final either way; a grader wants to see them even if a file is missing
+        print_summary(assignment, records)
     print(f"Grades: {out / 'grades.csv'}\nFeedback: {out / 'feedback'}\nReport: {out / 'report.html'}")
     return 0

@@ -2,20 +2,33 @@
 
 Reading is plain JSON, not nbformat validation: a damaged notebook must still
 yield whatever code it holds, and a class of a thousand must read fast.
+Everything below ``submitted/`` is the student's and hostile: no link is
+followed (``student_files``), every read is capped, and every student folder
+gives a Submission, so a student always gets a row and a sentence saying why.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.assignment import Assignment
 from autograder.course import CourseError
+from autograder.student_files import FILE, Folder, IsLink, NotRegular, TooLarge
+from autograder.text import clean_text, student_id_for, without_surrogates
 
 SOLUTION, TEST, CODE = "solution", "test", "code"
 _MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
+MIB = 1 << 20
+MAX_NOTEBOOK_BYTES = 20 * MIB
+"""A larger notebook is not read: it is not homework, and parsing it could take the grader's memory."""
+MAX_CODE_CELLS = 500
+MAX_CODE_BYTES = 2 * MIB
+"""Code kept for grading; the cells past either cap are left out with a note, the ones before are graded."""
+_CAPS = f"{MAX_CODE_CELLS} code cells and {MAX_CODE_BYTES // MIB} MiB of code"
 
 
 @dataclass(frozen=True)
@@ -45,9 +58,16 @@ class Submission:
 
 
 def student_folders(submitted: Path) -> list[Path]:
+    """Every student's entry: folders, and links (never followed, but listed
+    so that their student gets a row saying why nothing was graded)."""
     if not submitted.is_dir():
         raise CourseError(f"No submitted folder at {submitted}: expected <student>/<assignment>/<assignment>.ipynb inside it.")
-    return sorted(p for p in submitted.iterdir() if p.is_dir() and not p.name.startswith("."))
+    with os.scandir(submitted) as entries:
+        return sorted(
+            Path(e.path)
+            for e in entries
+            if not e.name.startswith(".") and (e.is_symlink() or e.is_dir(follow_symlinks=False))
+        )
 
 
 def strip_magics(source: str) -> str:
@@ -57,43 +77,83 @@ def strip_magics(source: str) -> str:
     return _MAGIC.sub(lambda m: f"{m.group(1)}pass", source)
 
 
-def locate_notebook(folder: Path, assignment: str) -> tuple[Path | None, str | None]:
-    """The notebook to grade and a note when it is not the expected name."""
-    expected = folder / assignment / f"{assignment}.ipynb"
-    if expected.is_file():
-        return expected, None
-    where = folder / assignment
-    candidates = sorted(p for p in where.glob("*.ipynb") if p.is_file()) if where.is_dir() else []
-    if len(candidates) == 1:
-        return candidates[0], f"{assignment}.ipynb was not found, so the renamed copy {candidates[0].name} was graded."
-    return None, None
+@dataclass(frozen=True)
+class Fetched:
+    """A notebook's bytes, or the sentence saying why there are none."""
+
+    path: Path | None = None
+    raw: bytes = b""
+    note: str | None = None
+    problem: str | None = None
+
+
+def fetch_notebook(folder: Path, assignment: str) -> Fetched:
+    """The notebook to grade in ``folder/assignment``: ``assignment.ipynb``,
+    else the one other notebook there (a renamed copy, with a note)."""
+    expected = f"{assignment}.ipynb"
+    try:
+        with Folder.below(folder.parent, folder.name, assignment) as where:
+            kinds = where.kinds()
+            if expected in kinds:
+                return _read(where, expected, None)
+            candidates = sorted(n for n, k in kinds.items() if k == FILE and n.endswith(".ipynb") and not n.startswith("."))
+            if len(candidates) == 1:
+                name = clean_text(candidates[0])
+                return _read(where, candidates[0], f"{expected} was not found, so the renamed copy {name} was graded.")
+            if candidates:
+                return Fetched(problem=f"No {expected} was submitted, and several other notebooks were, so none could be chosen.")
+            if any(n.endswith(".ipynb") for n in kinds):
+                return Fetched(problem=f"No {expected} was submitted (a notebook that is a link or not a regular file is never read).")
+    except IsLink as link:
+        what = "submission folder" if link.path == folder else f"folder {assignment} of the submission"
+        return Fetched(problem=f"The {what} is a symbolic link, so it was not followed.")
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError as error:
+        return Fetched(problem=f"The submission could not be read ({clean_text(error.strerror)}).")
+    return Fetched(problem=f"No {expected} was submitted.")
+
+
+def _read(where: Folder, name: str, note: str | None) -> Fetched:
+    path = where.path / name
+    shown = clean_text(name)
+    try:
+        return Fetched(path, where.read(name, MAX_NOTEBOOK_BYTES), note)
+    except IsLink:
+        problem = f"{shown} is a symbolic link, so it was not read."
+    except NotRegular:
+        problem = f"{shown} is not a regular file (a pipe, a device or a folder), so it was not read."
+    except TooLarge:
+        problem = f"The notebook is larger than {MAX_NOTEBOOK_BYTES // MIB} MiB, so it was not read."
+    except OSError as error:
+        problem = f"{shown} could not be read ({clean_text(error.strerror)})."
+    return Fetched(path, note=note, problem=problem)
 
 
 def read_submission(folder: Path, assignment: Assignment, released_tests: frozenset[str], checks_digest: str) -> Submission:
-    student = folder.name
-    notebook, note = locate_notebook(folder, assignment.name)
-    if notebook is None:
-        where = folder / assignment.name
-        several = where.is_dir() and len(list(where.glob("*.ipynb"))) > 1
-        problem = (
-            f"No {assignment.name}.ipynb was submitted, and several other notebooks were, so none could be chosen."
-            if several
-            else f"No {assignment.name}.ipynb was submitted."
-        )
-        return Submission(student, None, _digest(b"", checks_digest), problem=problem)
-    raw = notebook.read_bytes()
-    digest = _digest(raw, checks_digest)
-    if not raw.strip():
+    student = student_id_for(folder.name)
+    found = fetch_notebook(folder, assignment.name)
+    notebook, note = found.path, found.note
+    if found.problem:
+        # The sentence is the state: a link turned into a folder, or a pipe into a file, is read again.
+        return Submission(student, notebook, _digest(found.problem.encode(), checks_digest), problem=found.problem, note=note)
+    digest = _digest(found.raw, checks_digest)
+    if not found.raw.strip():
         return Submission(student, notebook, digest, problem="The notebook file is empty.", note=note)
     try:
-        content = json.loads(raw)
-        cells = _code_cells(content, assignment, released_tests)
+        content = json.loads(found.raw)
+        cells, capped = _code_cells(content, assignment, released_tests)
     except (ValueError, RecursionError):
         return Submission(student, notebook, digest, problem="The notebook is not valid JSON (truncated or damaged), so it could not be read.", note=note)
     except (TypeError, KeyError, AttributeError):
         return Submission(student, notebook, digest, problem="The file is JSON but not a Jupyter notebook.", note=note)
+    if capped and not cells:
+        return Submission(student, notebook, digest, problem=f"The first code cell alone holds more than {MAX_CODE_BYTES // MIB} MiB of code, so nothing could be graded.", note=note)
     if not cells:
         return Submission(student, notebook, digest, problem="The notebook has no code cells.", note=note)
+    if capped:
+        cut = f"Only the first {len(cells)} code cells were graded: a notebook may hold at most {_CAPS}."
+        note = f"{note} {cut}" if note else cut
     return Submission(student, notebook, digest, tuple(cells), note=note)
 
 
@@ -101,17 +161,27 @@ def _digest(raw: bytes, checks_digest: str) -> str:
     return hashlib.sha256(raw + checks_digest.encode()).hexdigest()[:32]
 
 
-def _code_cells(content: dict, assignment: Assignment, released_tests: frozenset[str]) -> list[Cell]:
+def _source(cell: dict) -> str:
+    """The cell's code as the student wrote it, made a valid str and nothing more."""
+    source = cell.get("source", "")
+    return without_surrogates("".join(source) if isinstance(source, list) else str(source))
+
+
+def _code_cells(content: dict, assignment: Assignment, released_tests: frozenset[str]) -> tuple[list[Cell], bool]:
+    """The code cells with their roles, and whether the caps left some out."""
     owners = {f: e.name for e in assignment.exercises for f in e.functions}
     ids = {e.solution_cell: (SOLUTION, e.name) for e in assignment.exercises}
     ids |= {e.test_cell: (TEST, e.name) for e in assignment.exercises}
     defines = re.compile(r"^def\s+(" + "|".join(map(re.escape, owners)) + r")\s*\(", re.MULTILINE)
     cells: list[Cell] = []
+    size = 0
     for cell in content["cells"]:
         if cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        source = _source(cell)
+        size += len(source.encode())
+        if len(cells) == MAX_CODE_CELLS or size > MAX_CODE_BYTES:
+            return cells, True
         nbgrader = (cell.get("metadata") or {}).get("nbgrader") or {}
         role, exercise = ids.get(nbgrader.get("grade_id"), (CODE, None))
         if role == CODE:
@@ -122,7 +192,7 @@ def _code_cells(content: dict, assignment: Assignment, released_tests: frozenset
             elif match := defines.search(source):
                 role, exercise = SOLUTION, owners[match.group(1)]
         cells.append(Cell(len(cells), strip_magics(source), role, exercise))
-    return cells
+    return cells, False
 
 
 def released_test_sources(released_notebook: Path) -> frozenset[str]:

@@ -8,39 +8,92 @@ export, gradescope) reuse them on grades already on disk.
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from statistics import mean
+from typing import Callable
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from autograder.assignment import Assignment
 from autograder.course import Course
+from autograder.errors import UserError
 from autograder.outputs.common import exercise_grades, needs_attention, sorted_records
-from autograder.outputs.feedback import write_feedback
+from autograder.outputs.feedback import write_student_feedback
 from autograder.outputs.grades_csv import write_grades_csv
 from autograder.results import SubmissionGrade
+from autograder.text import clean_text
 
-__all__ = ["write_outputs", "print_summary"]
+__all__ = ["OutputsIncomplete", "write_outputs", "print_summary"]
+
+
+class OutputsIncomplete(UserError):
+    """Some outputs could not be written; every other one was.
+
+    A UserError, so the command ends with this one paragraph and exit 2: what
+    fails here is the place written to (a full disk, a read-only folder, a
+    locked gradebook), which the person running the command can fix and then
+    write again with the after-grading commands.
+    """
+
+    def __init__(self, written: list[Path], failures: list[str]) -> None:
+        super().__init__(
+            f"{len(failures)} output(s) could not be written (the {len(written)} others were): " + "; ".join(failures)
+        )
+        self.written = written
+        self.failures = failures
 
 
 def write_outputs(
     assignment: Assignment, records: list[SubmissionGrade], out_dir: Path, course: Course | None
 ) -> list[Path]:
     """grades.csv, OUT/feedback/<student>.html, OUT/report.html and, in an nbgrader
-    course whose gradebook has this assignment, the gradebook; returns what was written."""
+    course whose gradebook has this assignment, the gradebook; returns what was written.
+
+    Each output (each student's feedback page counts as one) is written on its
+    own: one that fails does not keep the others from being written. After all
+    were tried, OutputsIncomplete names every failure, so a run never ends
+    quietly with a file missing.
+    """
+    out_dir = Path(out_dir)
+    records = sorted_records(records)
+    written: list[Path] = []
+    failures: list[str] = []
+    for label, write in _writers(assignment, records, out_dir, course):
+        try:
+            path = write()
+        except Exception as error:
+            failures.append(clean_text(f"{label}: {type(error).__name__}: {error}", limit=500))
+            continue
+        if path is not None:
+            written.append(path)
+    if failures:
+        raise OutputsIncomplete(written, failures)
+    return written
+
+
+def _writers(
+    assignment: Assignment, records: list[SubmissionGrade], out_dir: Path, course: Course | None
+) -> list[tuple[str, Callable[[], Path | None]]]:
+    """Each output with what writes it; None from a writer: nothing to write there."""
     from autograder.outputs.gradebook import has_assignment, write_gradebook
     from autograder.outputs.report import write_report
 
-    out_dir = Path(out_dir)
-    records = sorted_records(records)
-    written = [write_grades_csv(assignment, records, out_dir)]
-    written += write_feedback(assignment, records, out_dir)
-    written.append(write_report(assignment, records, out_dir))
-    if course is not None and course.is_nbgrader_course and has_assignment(course.gradebook, assignment.name):
+    def gradebook() -> Path | None:
+        if course is None or not course.is_nbgrader_course or not has_assignment(course.gradebook, assignment.name):
+            return None
         write_gradebook(assignment, records, course.gradebook)
-        written.append(course.gradebook)
-    return written
+        return course.gradebook
+
+    writers = [("grades.csv", partial(write_grades_csv, assignment, records, out_dir))]
+    writers += [
+        (f"feedback of {r.student_id}", partial(write_student_feedback, assignment, r, out_dir)) for r in records
+    ]
+    writers.append(("report.html", partial(write_report, assignment, records, out_dir)))
+    writers.append(("the nbgrader gradebook", gradebook))
+    return writers
 
 
 def _score_columns(assignment: Assignment, records: list[SubmissionGrade]) -> list[int]:
@@ -50,7 +103,8 @@ def _score_columns(assignment: Assignment, records: list[SubmissionGrade]) -> li
 
 def print_summary(assignment: Assignment, records: list[SubmissionGrade], console: Console | None = None) -> None:
     """Per exercise: mean and how many students got each score (0/1/2); a table on a
-    terminal, plain lines otherwise (logs, CI, pipes)."""
+    terminal, plain lines otherwise (logs, CI, pipes). Names are cleaned and
+    never read as rich markup: they may come from a results file."""
     console = console or Console()
     records = sorted_records(records)
     rows = [exercise_grades(assignment, r) for r in records]
@@ -59,7 +113,7 @@ def print_summary(assignment: Assignment, records: list[SubmissionGrade], consol
     for index, exercise in enumerate(assignment.exercises):
         scores = [grades[index].score for grades in rows]
         counts = [sum(1 for s in scores if s == c) for c in columns]
-        lines.append((exercise.name, f"{mean(scores):.2f}" if scores else "-", counts))
+        lines.append((clean_text(exercise.name), f"{mean(scores):.2f}" if scores else "-", counts))
     totals = [r.total for r in records]
     tail = (
         f"{len(records)} submissions, mean total {mean(totals):.2f} / {assignment.max_score}, "
@@ -67,19 +121,20 @@ def print_summary(assignment: Assignment, records: list[SubmissionGrade], consol
         if records
         else "No submissions."
     )
+    title = clean_text(f"{assignment.name}: per-exercise summary")
     if console.is_terminal:
-        table = Table(title=f"{assignment.name}: per-exercise summary")
+        table = Table(title=Text(title))
         table.add_column("exercise")
         table.add_column("mean", justify="right")
         for c in columns:
             table.add_column(f"got {c}", justify="right")
         for name, average, counts in lines:
-            table.add_row(name, average, *map(str, counts))
+            table.add_row(Text(name), average, *map(str, counts))
         console.print(table)
         console.print(tail, markup=False, highlight=False)
     else:
         header = "exercise".ljust(max([8] + [len(n) for n, _, _ in lines])) + "  mean  " + "  ".join(f"got {c}" for c in columns)
-        out = [f"{assignment.name}: per-exercise summary", header]
+        out = [title, header]
         width = len(header.split("  mean")[0])
         for name, average, counts in lines:
             out.append(name.ljust(width) + "  " + average.rjust(4) + "  " + "  ".join(str(n).rjust(5) for n in counts))

@@ -9,6 +9,10 @@ that column on import. Students are matched by SIS Login ID, then SIS User ID.
 Nobody is dropped silently: roster students without a submission keep an
 empty cell (Canvas leaves those grades unchanged) and are listed; submissions
 not on the roster are listed too; both go to OUT/canvas_unmatched.txt.
+Display names in a roster are chosen by students, like folder names: every
+cell is cleaned and kept from reading as a formula, every line printed is
+cleaned (Canvas matches rows on ``ID``, which is a number, so a quote put
+before a name changes no match).
 """
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ import io
 from pathlib import Path
 
 from autograder.errors import UserError
-from autograder.outputs.common import load_graded, write_atomically
+from autograder.outputs.common import load_graded, safe_cell, write_atomically
 from autograder.results import SubmissionGrade
+from autograder.text import clean_text
 
 IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Integration ID", "Section")
 REQUIRED = ("Student", "ID", "SIS User ID", "SIS Login ID")
@@ -84,10 +89,10 @@ def match(rows: list[dict[str, str]], records: list[SubmissionGrade]):
 def canvas_csv(assignment: str, columns: list[str], pairs, max_total: int) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*columns, column_title(assignment)])
+    writer.writerow([safe_cell(c) for c in [*columns, column_title(assignment)]])
     writer.writerow([f"    {POINTS_ROW}" if c == "Student" else "" for c in columns] + [max_total])
     for row, record in pairs:
-        writer.writerow([row.get(c, "") for c in columns] + ["" if record is None else record.total])
+        writer.writerow([safe_cell(row.get(c, "")) for c in columns] + ["" if record is None else record.total])
     return buffer.getvalue()
 
 
@@ -113,6 +118,7 @@ def run(args) -> int:
     lines += [f"  {_who(row)}" for row in roster_only]
     lines.append(f"Graded but not on the roster ({len(not_on_roster)}): not in the import file.")
     lines += [f"  {r.student_id} (total {r.total}/{r.max_total})" for r in not_on_roster]
+    lines = [clean_text(line) for line in lines]
     write_atomically(out / UNMATCHED_FILE, "\n".join(lines) + "\n")
 
     print(f"Canvas import file: {target} ({len(pairs) - len(roster_only)} students with a score).")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from html import escape
 from pathlib import Path
 from typing import Iterable
 
@@ -15,6 +16,7 @@ from autograder.assignment import Assignment, Exercise, available_assignments
 from autograder.course import Course
 from autograder.errors import UserError
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
+from autograder.text import clean_text, csv_cell, hash_tag
 
 STATUS_TEXT = {
     "graded": "graded",
@@ -29,6 +31,7 @@ STATUS_TEXT = {
 """Statuses as a grader or a student reads them; unknown ones are shown as they are."""
 
 _SAFE = re.compile(r"[^A-Za-z0-9._@+-]")
+FILE_NAME_LIMIT = 100
 
 
 def status_text(status: str) -> str:
@@ -66,9 +69,31 @@ def needs_attention(record: SubmissionGrade) -> bool:
 
 
 def safe_file_name(student_id: str) -> str:
-    """A file name for a student id that cannot leave its folder (ids come from folder names)."""
-    name = _SAFE.sub("_", student_id)
-    return name if name.strip(".") else f"_{name}"
+    """A file name for a student id that cannot leave its folder, is never
+    hidden, and is the student's alone (ids come from folder names).
+
+    An id of letters, digits and ``._@+-`` (not starting with a dot) is its own
+    name, so files keep matching nbgrader's folders. Any other id is made safe
+    and tagged with a hash of the whole id; ``~`` is never in a kept name, so a
+    tagged name cannot equal one, and two ids never share a file.
+    """
+    if 0 < len(student_id) <= FILE_NAME_LIMIT and not _SAFE.search(student_id) and not student_id.startswith("."):
+        return student_id
+    stem = _SAFE.sub("_", student_id)[:FILE_NAME_LIMIT]
+    stem = f"_{stem}" if stem.startswith(".") or not stem else stem
+    return stem + hash_tag(student_id.encode("utf-8", "surrogatepass"))
+
+
+def html_text(text: object) -> str:
+    """Record text for an HTML page: cleaned (so the page can be written as
+    UTF-8 and shows no hidden controls), then escaped (so it stays text)."""
+    return escape(clean_text(text))
+
+
+def safe_cell(value: object) -> object:
+    """A spreadsheet cell that can be written as UTF-8 and never runs as a
+    formula; numbers pass unchanged."""
+    return csv_cell(clean_text(value)) if isinstance(value, str) else value
 
 
 def assignment_from_records(name: str, records: list[SubmissionGrade]) -> Assignment:
@@ -114,12 +139,16 @@ def load_graded(args) -> tuple[Course, Assignment, Path, list[SubmissionGrade]]:
 
 
 def write_atomically(path: Path, data: str | bytes) -> Path:
-    """Readers (and a kill mid-write) see the old file or the new one, never half of one."""
+    """Readers (and a kill mid-write) see the old file or the new one, never half of one.
+
+    Text is cleaned by its writer; a surrogate that still got here becomes
+    ``?`` rather than an exception that would leave the output missing.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".tmp")
     if isinstance(data, bytes):
         partial.write_bytes(data)
     else:
-        partial.write_text(data, encoding="utf-8", newline="")
+        partial.write_text(data, encoding="utf-8", errors="replace", newline="")
     partial.replace(path)
     return path

@@ -4,7 +4,7 @@ Only what the student may see goes in: per exercise the score, the status, the
 sentence for each lost point (it names its lecture) and, truncated, what the
 student's own code printed; the submission's problem or note. Never check
 details (they may name hidden inputs). Everything that comes from a record is
-escaped, since student text is untrusted and ends up in a browser.
+cleaned and escaped, since student text is untrusted and ends up in a browser.
 
 ``autograder feedback ASSIGNMENT`` copies the files to
 ``<course>/feedback/<student>/<assignment>/<assignment>.html``, where nbgrader's
@@ -12,20 +12,32 @@ escaped, since student text is untrusted and ends up in a browser.
 """
 from __future__ import annotations
 
+import os
 import shutil
-from html import escape
 from pathlib import Path
 from typing import Iterable
 
 from autograder.assignment import Assignment
-from autograder.outputs.common import exercise_grades, load_graded, safe_file_name, sorted_records, status_text, write_atomically
+from autograder.outputs.common import (
+    exercise_grades,
+    html_text,
+    load_graded,
+    safe_file_name,
+    sorted_records,
+    status_text,
+    write_atomically,
+)
 from autograder.results import SubmissionGrade
+from autograder.student_files import Folder, Refused
+from autograder.text import clean_text, student_id_for
 
 FEEDBACK_DIR = "feedback"
 PRINTED_LIMIT = 2000
 """Characters of printed output shown; enough to recognise it, not a log dump."""
 RELEASE_FILES = ("timestamp.txt", "submission_secret.txt")
 """What nbgrader's release_feedback reads next to the HTML; copied from the submission when there."""
+RELEASE_FILE_LIMIT = 64 * 1024
+"""Both files are a line long; a larger one is not what nbgrader wrote and is not copied."""
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -37,15 +49,9 @@ pre{background:#f5f5f5;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-b
 """
 
 
-def _truncate(text: str, limit: int = PRINTED_LIMIT) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit] + f"\n... ({len(text) - limit} more characters not shown)"
-
-
 def feedback_html(assignment: Assignment, record: SubmissionGrade) -> str:
-    """The page for one student; every value from the record passes through html.escape."""
-    e = escape
+    """The page for one student; every value from the record is cleaned, then escaped."""
+    e = html_text
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -70,8 +76,9 @@ def feedback_html(assignment: Assignment, record: SubmissionGrade) -> str:
             parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in grade.feedback) + "</ul>")
         elif grade.score >= grade.max_score:
             parts.append("<p>All checks passed.</p>")
-        if grade.printed.strip():
-            parts.append(f"<p>Your code printed:</p><pre>{e(_truncate(grade.printed))}</pre>")
+        printed = clean_text(grade.printed, PRINTED_LIMIT)
+        if printed.strip():
+            parts.append(f"<p>Your code printed:</p><pre>{e(printed)}</pre>")
         parts.append("</section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
@@ -81,12 +88,13 @@ def feedback_path(out_dir: Path, student_id: str) -> Path:
     return Path(out_dir) / FEEDBACK_DIR / f"{safe_file_name(student_id)}.html"
 
 
+def write_student_feedback(assignment: Assignment, record: SubmissionGrade, out_dir: Path) -> Path:
+    return write_atomically(feedback_path(out_dir, record.student_id), feedback_html(assignment, record))
+
+
 def write_feedback(assignment: Assignment, records: Iterable[SubmissionGrade], out_dir: Path) -> list[Path]:
     """OUT/feedback/<student_id>.html for every record; returns the files written."""
-    return [
-        write_atomically(feedback_path(out_dir, record.student_id), feedback_html(assignment, record))
-        for record in sorted_records(records)
-    ]
+    return [write_student_feedback(assignment, record, out_dir) for record in sorted_records(records)]
 
 
 def place_for_nbgrader(
@@ -96,10 +104,12 @@ def place_for_nbgrader(
 
     nbgrader's release_feedback also needs the submission's timestamp.txt and
     submission_secret.txt beside the HTML (the secret names the file in the
-    exchange), so they are copied from the submitted folder. Returns the files
-    placed and the students whose submission lacks a secret: the file is in
-    place for them but the exchange cannot release it.
+    exchange), so they are copied from the submitted folder, found by the
+    folder name its id came from. Returns the files placed and the students
+    (cleaned ids) whose submission lacks a secret: the file is in place for
+    them but the exchange cannot release it.
     """
+    folders = {student_id_for(name): name for name in os.listdir(submitted)} if Path(submitted).is_dir() else {}
     placed, without_secret = [], []
     for record in sorted_records(records):
         source = feedback_path(out_dir, record.student_id)
@@ -108,13 +118,30 @@ def place_for_nbgrader(
         target = target_dir / f"{assignment.name}.html"
         shutil.copyfile(source, target)
         placed.append(target)
-        for name in RELEASE_FILES:
-            origin = Path(submitted) / record.student_id / assignment.name / name
-            if origin.is_file():
-                shutil.copyfile(origin, target_dir / name)
+        folder = folders.get(record.student_id)
+        copies = release_files(Path(submitted), folder, assignment.name) if folder is not None else {}
+        for name, data in copies.items():
+            write_atomically(target_dir / name, data)
         if not (target_dir / "submission_secret.txt").is_file():
-            without_secret.append(record.student_id)
+            without_secret.append(clean_text(record.student_id))
     return placed, without_secret
+
+
+def release_files(submitted: Path, folder: str, assignment: str) -> dict[str, bytes]:
+    """The RELEASE_FILES of one submission that are regular files of a sane
+    size, read without following a link: a student's secret that points at a
+    grader's file must not be copied where the student can read it."""
+    found = {}
+    try:
+        with Folder.below(submitted, folder, assignment) as where:
+            for name in RELEASE_FILES:
+                try:
+                    found[name] = where.read(name, RELEASE_FILE_LIMIT)
+                except (Refused, OSError):
+                    continue
+    except (Refused, OSError):
+        pass
+    return found
 
 
 def run(args) -> int:

@@ -2,7 +2,9 @@
 
 The file is a pure function of the records: students sorted by id, exercises in
 the assignment's order, fixed line endings, so a resumed run ends with a file
-identical byte for byte to an uninterrupted one.
+identical byte for byte to an uninterrupted one. Every text cell is cleaned
+and kept from reading as a formula here, at write time, whatever the records
+hold (an older results file may hold raw student text).
 """
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from pathlib import Path
 from typing import Iterable
 
 from autograder.assignment import Assignment
-from autograder.outputs.common import exercise_grades, sorted_records, write_atomically
+from autograder.outputs.common import exercise_grades, safe_cell, sorted_records, write_atomically
 from autograder.results import SubmissionGrade
+from autograder.text import clean_text
 
 GRADES_FILE = "grades.csv"
 COLUMNS = ("student_id", "exercise", "score", "max_score", "status", "feedback")
@@ -26,8 +29,9 @@ def grades_csv(assignment: Assignment, records: Iterable[SubmissionGrade]) -> st
     writer.writerow(COLUMNS)
     for record in sorted_records(records):
         for grade in exercise_grades(assignment, record):
-            feedback = SEPARATOR.join(" ".join(s.split()) for s in grade.feedback)
-            writer.writerow((record.student_id, grade.exercise, grade.score, grade.max_score, grade.status, feedback))
+            feedback = SEPARATOR.join(" ".join(clean_text(s).split()) for s in grade.feedback)
+            row = (record.student_id, grade.exercise, grade.score, grade.max_score, grade.status, feedback)
+            writer.writerow([safe_cell(value) for value in row])
     return buffer.getvalue()
 
 

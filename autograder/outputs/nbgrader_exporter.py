@@ -19,6 +19,8 @@ import csv
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins.export import ExportPlugin
 
+from autograder.outputs.common import safe_cell
+
 BASE_COLUMNS = (
     "assignment",
     "duedate",
@@ -39,8 +41,9 @@ def column_name(assignment: str, notebook: str, cell: str) -> str:
     return exercise if notebook == assignment else f"{notebook}/{exercise}"
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
+def _text(value: object) -> object:
+    """A cell: names and emails in the gradebook may be students' own text."""
+    return "" if value is None else safe_cell(value)
 
 
 class PerExerciseExportPlugin(ExportPlugin):

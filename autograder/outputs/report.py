@@ -6,14 +6,13 @@ the distribution of totals; the submissions that could not be graded normally
 and why; every student's scores in a table that sorts on a click. Plots are
 inline PNGs drawn with matplotlib's Agg canvas (no display, no global pyplot
 state), the page loads nothing from the network, and all record text is
-escaped (students' ids and printed text are untrusted).
+cleaned and escaped (students' ids and printed text are untrusted).
 """
 from __future__ import annotations
 
 import base64
 import io
 from collections import Counter
-from html import escape
 from pathlib import Path
 from statistics import mean, median
 from typing import Sequence
@@ -21,6 +20,7 @@ from typing import Sequence
 from autograder.assignment import Assignment
 from autograder.outputs.common import (
     exercise_grades,
+    html_text,
     load_graded,
     needs_attention,
     sorted_records,
@@ -28,6 +28,7 @@ from autograder.outputs.common import (
     write_atomically,
 )
 from autograder.results import SubmissionGrade
+from autograder.text import clean_text
 
 REPORT_FILE = "report.html"
 TOP_REASONS = 6
@@ -86,12 +87,12 @@ def _bar_png(values: Sequence[int], maximum: int, title: str, xlabel: str) -> st
 
 
 def _img(png: str, alt: str) -> str:
-    return f'<img src="data:image/png;base64,{png}" alt="{escape(alt)}">'
+    return f'<img src="data:image/png;base64,{png}" alt="{html_text(alt)}">'
 
 
 def report_html(assignment: Assignment, records: list[SubmissionGrade]) -> str:
     records = sorted_records(records)
-    e = escape
+    e = html_text
     rows = {r.student_id: exercise_grades(assignment, r) for r in records}
     names = [g.exercise for g in next(iter(rows.values()), [])] or [x.name for x in assignment.exercises]
     titles = {x.name: x.title for x in assignment.exercises}
@@ -122,7 +123,7 @@ def report_html(assignment: Assignment, records: list[SubmissionGrade]) -> str:
         if scores:
             out.append(f"<p>mean <b>{mean(scores):.2f}</b> / {points}</p>")
         out.append(_img(_bar_png(scores, points, name, "score"), f"score distribution of {name}"))
-        reasons = Counter(s for g in grades for s in set(g.feedback) if g.score < g.max_score)
+        reasons = Counter(s for g in grades for s in {clean_text(f) for f in g.feedback} if g.score < g.max_score)
         if reasons:
             out.append("<p>Most frequent reasons for lost points:</p><ul>")
             for sentence, count in reasons.most_common(TOP_REASONS):

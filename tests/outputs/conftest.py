@@ -6,7 +6,7 @@ import pytest
 from autograder.assignment import Assignment, Exercise
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
 
-from outputs_fixtures import HOSTILE, MASK_SENTENCE, STEP_SENTENCE
+from outputs_fixtures import FORMULA_IDS, HOSTILE, MASK_SENTENCE, NASTY, STEP_SENTENCE
 
 
 @pytest.fixture
@@ -65,3 +65,11 @@ def graded_dir(tmp_path, records):
     for record in records:
         store.append(record)
     return course
+
+
+@pytest.fixture
+def hostile_records() -> list[SubmissionGrade]:
+    """Every text field full of what a student can put there, ids included."""
+    ids = [*FORMULA_IDS, "a\x00b", "a\x01b", "\udcff", "..", "bob" + NASTY]
+    grade = ExerciseGrade("a", 1, 2, "graded", (NASTY + "=1+1", "-" + NASTY), NASTY * 3)
+    return [_grade(i, grade, ExerciseGrade("b", 0, 2, NASTY), problem=NASTY, note=NASTY) for i in ids]

@@ -7,6 +7,9 @@ import pytest
 from autograder.cli import main
 from autograder.errors import UserError
 from autograder.outputs import canvas
+from autograder.results import ResultStore
+
+from outputs_fixtures import UNSAFE
 
 ROSTER = """\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Homework 1 (1234),Current Score
     Points Possible,,,,,10.00,(read only)
@@ -65,3 +68,29 @@ def test_bad_input_is_one_sentence(graded_dir, tmp_path, capsys):
     (empty_course / "nbgrader_config.py").write_text("")
     code = main(["--course", str(empty_course), "export", "demo_assignment", "--format", "canvas", "--roster", str(roster)])
     assert code == 2 and capsys.readouterr().err.startswith("autograder: No grades for 'demo_assignment'")
+
+
+HOSTILE_ROSTER = """Student,ID,SIS User ID,SIS Login ID,Section
+    Points Possible,,,,
+"=HYPERLINK(""http://evil"",""x"")",201,9101,-2+3,A
+"@SUM(A1:A9)\u202e",202,9102,a\u0000b,A
+"""
+
+
+def test_roster_and_record_text_is_cleaned_and_never_a_formula(graded_dir, hostile_records, tmp_path, capsys):
+    out = graded_dir / "grades" / "demo_assignment"
+    (out / "results.jsonl").unlink()
+    store = ResultStore(out)
+    for record in hostile_records:
+        store.append(record)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(HOSTILE_ROSTER, encoding="utf-8")
+    assert canvas.run(_args(graded_dir, roster)) == 0
+    text = (out / "canvas.csv").read_text(encoding="utf-8")
+    assert not UNSAFE.search(text)
+    rows = list(csv.reader(io.StringIO(text)))[2:]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert rows[0][:4] == ['\'=HYPERLINK("http://evil","x")', "201", "9101", "'-2+3"] and rows[0][-1] == "1"  # matched by login
+    assert rows[1][0] == "'@SUM(A1:A9)" and rows[1][3] == "ab" and rows[1][-1] == "1"  # matched raw, written clean
+    for shown in ((out / "canvas_unmatched.txt").read_text(encoding="utf-8"), capsys.readouterr().out):
+        assert not UNSAFE.search(shown) and "pwned" not in shown and "bob\ufffdevil" in shown

@@ -1,13 +1,20 @@
 import argparse
+import os
+import re
+import threading
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from autograder.cli import main
 from autograder.errors import UserError
 from autograder.outputs import feedback
-from autograder.outputs.feedback import feedback_html, write_feedback
+from autograder.outputs.common import safe_file_name
+from autograder.outputs.feedback import feedback_html, place_for_nbgrader, write_feedback
+from autograder.text import student_id_for
 
-from outputs_fixtures import HOSTILE, MASK_SENTENCE
+from outputs_fixtures import HOSTILE, MASK_SENTENCE, UNSAFE
 
 
 def test_everything_from_the_record_is_escaped(assignment, records):
@@ -17,7 +24,7 @@ def test_everything_from_the_record_is_escaped(assignment, records):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;renamed&lt;/b&gt;" in page
     assert "<script" not in page.lower()
-    assert "more characters not shown" in page and "x" * 2500 not in page  # printed output truncated
+    assert "more characters not kept" in page and "x" * 2500 not in page  # printed output truncated
 
 
 def test_each_student_sees_scores_sentences_status_and_problem(assignment, records, tmp_path):
@@ -33,11 +40,31 @@ def test_each_student_sees_scores_sentences_status_and_problem(assignment, recor
 
 
 def test_an_odd_student_id_cannot_leave_the_folder(assignment, records, tmp_path):
-    from dataclasses import replace
-
     odd = replace(records[0], student_id="../../etc")
     (path,) = write_feedback(assignment, [odd], tmp_path)
     assert path.parent == tmp_path / "feedback"
+
+
+@pytest.mark.parametrize("student_id", ["bob", "j.doe", "anna+1@uni.edu", "Zoe-2"])
+def test_a_safe_id_is_its_own_file_name(student_id):
+    assert safe_file_name(student_id) == student_id
+
+
+def test_file_names_are_injective_and_never_hidden():
+    ids = ["a b", "a_b", "a\x00b", "a\x01b", "a/b", "a\\b", ".", "..", "", ".bashrc", "_.bashrc", "\udcff", "\udcfe",
+           "x" * 300, "x" * 301, "a_b~" + "0" * 12]
+    names = [safe_file_name(i) for i in ids]
+    assert len(set(names)) == len(ids)
+    for name in names:
+        assert re.fullmatch(r"[A-Za-z0-9._@+~-]+", name) and not name.startswith(".") and len(name) < 120, name
+
+
+def test_hostile_records_each_get_their_own_clean_page(assignment, hostile_records, tmp_path):
+    paths = write_feedback(assignment, hostile_records, tmp_path)
+    assert len(set(paths)) == len(hostile_records) and all(p.parent == tmp_path / "feedback" for p in paths)
+    for path in paths:
+        page = path.read_text(encoding="utf-8")
+        assert not UNSAFE.search(page) and "pwned" not in page and "\ufffdevil" in page
 
 
 def _args(course, **extra):
@@ -66,3 +93,36 @@ def test_no_grades_is_one_sentence_and_exit_2(tmp_path, capsys):
         assert main(["--course", str(tmp_path), command, "demo_assignment"]) == 2
         err = capsys.readouterr().err
         assert err.startswith("autograder: No grades for 'demo_assignment'") and err.count("\n") == 1
+
+
+def test_release_files_never_come_through_a_link_or_a_pipe(assignment, records, tmp_path):
+    out, root, submitted = tmp_path / "out", tmp_path / "feedback", tmp_path / "submitted"
+    bob, zoe = records[1], records[0]
+    write_feedback(assignment, [bob, zoe], out)
+    grader_secret = tmp_path / "grader_secret"
+    grader_secret.write_text("the grader's key")
+    (submitted / "bob" / "demo_assignment").mkdir(parents=True)
+    (submitted / "bob" / "demo_assignment" / "submission_secret.txt").symlink_to(grader_secret)
+    os.mkfifo(submitted / "bob" / "demo_assignment" / "timestamp.txt")
+    (submitted / "zoe").symlink_to(submitted / "bob", target_is_directory=True)
+    done = []
+    worker = threading.Thread(target=lambda: done.append(place_for_nbgrader(assignment, [bob, zoe], out, root, submitted)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "a FIFO blocked the copy"
+    placed, without_secret = done[0]
+    assert len(placed) == 2 and without_secret == ["bob", "zoe"]
+    assert sorted(p.name for p in (root / "bob" / "demo_assignment").iterdir()) == ["demo_assignment.html"]
+
+
+def test_release_files_are_found_for_a_non_utf8_folder(assignment, records, tmp_path):
+    out, root, submitted = tmp_path / "out", tmp_path / "feedback", tmp_path / "submitted"
+    folder = os.path.join(os.fsencode(submitted), b"caf\xe9", b"demo_assignment")
+    os.makedirs(folder)
+    with open(os.path.join(folder, b"submission_secret.txt"), "w") as stream:
+        stream.write("s3cret")
+    record = replace(records[0], student_id=student_id_for(os.fsdecode(b"caf\xe9")))
+    write_feedback(assignment, [record], out)
+    (placed,), without_secret = place_for_nbgrader(assignment, [record], out, root, submitted)
+    assert without_secret == [] and (placed.parent / "submission_secret.txt").read_text() == "s3cret"
+    assert placed.parent.parent.name == safe_file_name(record.student_id) != record.student_id

@@ -2,13 +2,15 @@ import csv
 import io
 import random
 
+import pytest
 from rich.console import Console
 
-from autograder.outputs import print_summary, write_outputs
+from autograder.assignment import Assignment, Exercise
+from autograder.outputs import OutputsIncomplete, print_summary, write_outputs
 from autograder.outputs.grades_csv import COLUMNS, grades_csv, write_grades_csv
 from autograder.results import SubmissionGrade
 
-from outputs_fixtures import MASK_SENTENCE
+from outputs_fixtures import FORMULA_IDS, MASK_SENTENCE, UNSAFE
 
 
 def test_one_row_per_student_per_exercise_in_fixed_order(assignment, records):
@@ -65,3 +67,46 @@ def test_summary_table_on_a_terminal(assignment, records):
     stream = io.StringIO()
     print_summary(assignment, records, Console(file=stream, force_terminal=True, width=100))
     assert "got 2" in stream.getvalue() and "1.20" in stream.getvalue()
+
+
+def test_hostile_text_is_cleaned_and_no_cell_is_a_formula(assignment, hostile_records):
+    text = grades_csv(assignment, hostile_records)
+    assert not UNSAFE.search(text)
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    assert len(rows) == 2 * len(hostile_records)
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert {"'" + i for i in FORMULA_IDS} <= {row[0] for row in rows}
+    feedback = {row[5] for row in rows if row[1] == "a"}
+    assert feedback == {"\ufffdevil =1+1 | -\ufffdevil"}  # only a cell's start can make it a formula
+
+
+def test_write_outputs_writes_every_file_for_hostile_records(assignment, hostile_records, tmp_path):
+    written = write_outputs(assignment, hostile_records, tmp_path, None)
+    feedback = [p for p in written if p.parent == tmp_path / "feedback"]
+    assert len(feedback) == len(hostile_records) == len(set(feedback))  # a\x00b and a\x01b apart
+    assert (tmp_path / "grades.csv") in written and (tmp_path / "report.html") in written
+    for path in written:
+        assert not UNSAFE.search(path.read_bytes().decode("utf-8")), path
+        assert not path.name.startswith(".")
+
+
+def test_one_failing_output_does_not_stop_the_others(assignment, records, tmp_path, monkeypatch):
+    from autograder.outputs import report
+
+    def broken(*_):
+        raise OSError("disk full \x1b[2J")
+
+    monkeypatch.setattr(report, "write_report", broken)
+    with pytest.raises(OutputsIncomplete, match=r"1 output\(s\) could not be written .*report\.html: OSError: disk full") as raised:
+        write_outputs(assignment, records, tmp_path, None)
+    assert (tmp_path / "grades.csv").exists() and len(list((tmp_path / "feedback").iterdir())) == len(records)
+    assert not (tmp_path / "report.html").exists() and len(raised.value.written) == 1 + len(records)
+    assert "\x1b" not in str(raised.value)
+
+
+def test_summary_never_reads_names_as_markup_or_escapes(records):
+    odd = Assignment("[/red]\x1b]0;t\x07", tuple(Exercise(n, n, ("f",), "") for n in ("a", "[/bold]\x1b[2Jb")))
+    for terminal in (True, False):
+        stream = io.StringIO()
+        print_summary(odd, records, Console(file=stream, force_terminal=terminal, width=120))
+        assert "[/bold]" in stream.getvalue() and "\x1b[2J" not in stream.getvalue() and "\x1b]0" not in stream.getvalue()

@@ -15,6 +15,8 @@ import pytest
 from autograder import gradescope
 from autograder.gradescope import results_json
 
+from outputs_fixtures import UNSAFE
+
 REPO = Path(__file__).resolve().parents[2]
 
 # https://gradescope-autograders.readthedocs.io/en/latest/specs/ : results.json
@@ -61,6 +63,14 @@ def test_one_test_per_exercise_with_the_feedback_sentences(assignment, records):
     # What the student printed is theirs to see in the feedback file, not Gradescope's test output.
     eve = results_json([next(r for r in records if r.student_id == "eve")], assignment)
     assert all("<script>" not in t["output"] for t in eve["tests"])
+
+
+def test_hostile_text_reaches_gradescope_clean(assignment, hostile_records):
+    result = results_json(hostile_records[-1:], assignment)
+    validate(result)
+    text = json.dumps(result, ensure_ascii=False)
+    assert not UNSAFE.search(text) and "pwned" not in text and "\ufffdevil" in result["output"]
+    text.encode("utf-8")
 
 
 def test_no_record_still_gives_gradescope_a_valid_file():

@@ -10,7 +10,7 @@ import pytest
 from autograder.outputs import report
 from autograder.outputs.report import report_html
 
-from outputs_fixtures import HOSTILE, MASK_SENTENCE
+from outputs_fixtures import HOSTILE, MASK_SENTENCE, UNSAFE
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -38,6 +38,14 @@ def test_student_text_is_escaped(assignment, records):
     assert HOSTILE not in page and "<b>renamed</b>" not in page
     assert "&lt;b&gt;renamed&lt;/b&gt;" in page
     assert page.lower().count("<script") == 1  # only the sorting snippet
+
+
+def test_hostile_text_is_cleaned_before_it_is_escaped(assignment, hostile_records, tmp_path):
+    page = report.write_report(assignment, hostile_records, tmp_path).read_text(encoding="utf-8")
+    assert not UNSAFE.search(page) and "pwned" not in page
+    students = page.split('id="students"')[1]
+    assert '<td data-v="ab">ab</td>' in students and students.count('data-v="ab"') == 2  # a\x00b and a\x01b both listed
+    assert "<b>9</b> students: \ufffdevil\n=1+1" in page  # one reason, however its controls differed
 
 
 def test_report_command_writes_the_page(graded_dir):
