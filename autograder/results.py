@@ -21,7 +21,7 @@ class ExerciseGrade:
     max_score: int
     status: str
     """'graded', or why the checks could not run: 'missing', 'timeout',
-    'memory', 'crashed', 'no notebook', 'unreadable'."""
+    'memory', 'crashed', 'error' (the grader's own fault), 'no notebook', 'unreadable'."""
     feedback: tuple[str, ...] = ()
     """One sentence per lost point, naming the property and its lecture."""
     printed: str = ""

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.assignment import Assignment
 from autograder.course import Course
 from autograder.selfcheck import load_mistakes, solution_sections
+from autograder.text import student_id_for
 
 HOSTILE: dict[str, str] = {
     "exits": "import os\ndef {f}(*args, **kwargs):\n    os._exit(0)\n",
@@ -73,6 +75,10 @@ HOSTILE: dict[str, str] = {
 }
 
 
+HOSTILE_FOLDER_NAMES = ('=HYPERLINK("evil.example","grades")', "@SUM(A1)", "caf" + os.fsdecode(b"\xe9"), "red\x1b[31mid", "red\x1b[32mid", "cafe\u0301")
+"""Honest work under folder names that break encoders, terminals and spreadsheets."""
+
+
 @dataclass(frozen=True)
 class SampleStudent:
     student_id: str
@@ -110,10 +116,10 @@ def build_class(
     mistakes = [m for m in load_mistakes(assignment) if not m.replace]
     students: list[SampleStudent] = []
 
-    def add(student_id: str, kind: str, notebook: dict | None = None, raw: str | bytes | None = None, name: str | None = None) -> None:
+    def add(folder: str, kind: str, notebook: dict | None = None, raw: str | bytes | None = None, name: str | None = None) -> None:
         content = json.dumps(notebook, indent=1) if notebook is not None else raw
-        _write(submitted / student_id, assignment.name, content, name)
-        students.append(SampleStudent(student_id, kind))
+        _write(submitted / folder, assignment.name, content, name)
+        students.append(SampleStudent(student_id_for(folder), kind))
 
     correct = _fill(released, sections, assignment)
     for n in range(copies):
@@ -134,4 +140,11 @@ def build_class(
         exercise = exercises[n % len(exercises)]
         code = dict(sections, **{exercise.name: sections[exercise.name] + "\n" + template.format(f=exercise.functions[0])})
         add(f"hostile_{behaviour}", "hostile", _fill(released, code, assignment))
+    for folder in HOSTILE_FOLDER_NAMES:
+        add(folder, "correct", correct)
+    (submitted / "symlinked_folder").symlink_to(submitted / "correct_0000")
+    linked = submitted / "symlinked_notebook" / assignment.name
+    linked.mkdir(parents=True)
+    (linked / f"{assignment.name}.ipynb").symlink_to("/etc/passwd")
+    students += [SampleStudent(student_id_for(name), "broken") for name in ("symlinked_folder", "symlinked_notebook")]
     return students

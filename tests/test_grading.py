@@ -15,7 +15,8 @@ from autograder.assignment import load_assignment
 from autograder.cli import main
 from autograder.course import Course
 from autograder.results import ResultStore
-from autograder.samples import HOSTILE, build_class
+from autograder.samples import HOSTILE, HOSTILE_FOLDER_NAMES, build_class
+from autograder.text import csv_cell
 from autograder.sandbox.confinement import detect
 from autograder.selfcheck import load_mistakes
 
@@ -57,18 +58,20 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory):
 def test_every_student_gets_a_row_for_every_exercise(graded_class):
     students, _, grades = graded_class
     exercises = [e.name for e in load_assignment(NAME).exercises]
-    assert set(grades) == {(s.student_id, e) for s in students for e in exercises}
+    assert set(grades) == {(csv_cell(s.student_id), e) for s in students for e in exercises}
     for row in grades.values():
         if row["score"] == "0":
             assert row["feedback"].strip(), f"no reason for a 0: {row}"
 
 
 def test_correct_work_scores_full_marks_and_unstarted_work_nothing(graded_class):
-    _, _, grades = graded_class
+    students, _, grades = graded_class
+    correct = {csv_cell(s.student_id) for s in students if s.kind == "correct"} | {"renamed_copy"}
+    assert len(correct) >= 2 + len(HOSTILE_FOLDER_NAMES)
     for (student, _), row in grades.items():
-        if student in ("correct_0000", "renamed_copy"):
+        if student in correct:
             assert row["score"] == "2", row
-        if student in ("unstarted", "truncated", "empty_file", "not_a_notebook", "no_notebook"):
+        if student in ("unstarted", "truncated", "empty_file", "not_a_notebook", "no_notebook", "symlinked_folder", "symlinked_notebook"):
             assert row["score"] == "0", row
 
 

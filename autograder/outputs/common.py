@@ -27,6 +27,7 @@ STATUS_TEXT = {
     "no notebook": "no notebook",
     "unreadable": "notebook unreadable",
     "not graded": "not graded",
+    "error": "grader error",
 }
 """Statuses as a grader or a student reads them; unknown ones are shown as they are."""
 
