@@ -55,7 +55,7 @@ HOSTILE: dict[str, str] = {
     "giant_reply": "import numpy as np\ndef {f}(*args, **kwargs):\n    return np.zeros(100_000_000, np.uint8)\n",
     "fills_disk_and_ipc": (
         "import ctypes, os\nos.chdir('/tmp')\nfor _ in range(2000):\n    os.mkdir('d'); os.chdir('d')\nos.chdir('/tmp')\n"
-        "try:\n    open('/tmp/fill', 'wb').write(b'x' * (1 << 30))\nexcept OSError:\n    pass\n"
+        "try:\n    with open('/tmp/fill', 'wb') as fill:\n        while True:\n            fill.write(bytes(1 << 16))\nexcept OSError:\n    pass\n"
         "ctypes.CDLL(None).shmget(777, 1 << 24, 0o1666)\n"
         "def {f}(*args, **kwargs):\n    raise RuntimeError('filled')\n"
     ),

@@ -60,14 +60,17 @@ class Submission:
 def student_folders(submitted: Path) -> list[Path]:
     """Every student's entry: folders, and links (never followed, but listed
     so that their student gets a row saying why nothing was graded)."""
-    if not submitted.is_dir():
-        raise CourseError(f"No submitted folder at {submitted}: expected <student>/<assignment>/<assignment>.ipynb inside it.")
-    with os.scandir(submitted) as entries:
-        return sorted(
-            Path(e.path)
-            for e in entries
-            if not e.name.startswith(".") and (e.is_symlink() or e.is_dir(follow_symlinks=False))
-        )
+    try:
+        if not submitted.is_dir():
+            raise CourseError(f"No submitted folder at {submitted}: expected <student>/<assignment>/<assignment>.ipynb inside it.")
+        with os.scandir(submitted) as entries:
+            return sorted(
+                Path(e.path)
+                for e in entries
+                if not e.name.startswith(".") and (e.is_symlink() or e.is_dir(follow_symlinks=False))
+            )
+    except PermissionError as error:
+        raise CourseError(f"The submitted folder {submitted} cannot be read by this user ({error.strerror}).") from error
 
 
 def strip_magics(source: str) -> str:

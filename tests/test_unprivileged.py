@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,17 @@ def traversable_root():
         folder.chmod(mode)
 
 
-def test_an_ordinary_user_grades_a_class_as_root_does(tmp_path, traversable_root):
-    tmp_path.chmod(0o755)
+@pytest.fixture
+def shared_tmp():
+    """A folder an ordinary user can reach (pytest's own are private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="autograder-user-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_ordinary_user_grades_a_class_as_root_does(shared_tmp, traversable_root):
+    tmp_path = shared_tmp
     submitted = tmp_path / "submitted"
     students = build_class(Course(REPO), load_assignment(NAME), submitted)
     command = [sys.executable, "-m", "autograder.cli", "grade", NAME, "--submitted", str(submitted),

@@ -102,6 +102,10 @@ def build_root(world: dict, runtime: dict[str, str]) -> None:
     for folder in ("/proc", "/tmp", "/var"):
         os.makedirs(new + folder, exist_ok=True)
     os.symlink("/tmp", new + "/var/tmp")
+    # The worker's own /proc, mounted while the host's is still in view: in a user
+    # namespace the kernel lets a session mount a /proc of its own only over one
+    # that is fully visible already. Each session's /proc then covers this one.
+    sc.mount("proc", new + "/proc", "proc", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
     for relative, text in runtime.items():
         target = Path(new + "/runtime/autograder") / relative
         target.parent.mkdir(parents=True, exist_ok=True)
