@@ -6,8 +6,8 @@ the grader's but the control socket (fd 3). It imports what students need
 once (the assignment's preloads), so that each student process starts warm,
 and then only forks, kills and reaps; it never reads student data.
 
-Each session is one student process for one exercise, in namespaces of its
-own: a pid namespace whose init it is (killing it ends everything it
+Each session is one student process for one exercise, cloned straight into
+namespaces of its own: a pid namespace whose init it is (killing it ends everything it
 started, and the zygote is out of its sight), a mount namespace with a
 size-capped tmpfs for ``/tmp`` and a ``/proc`` of its own (both vanish with
 the namespace: nothing to walk or delete), and IPC and UTS namespaces (no
@@ -50,30 +50,19 @@ class Zygote:
                 self._run_student(channel, self.scratch)
 
     def _start_confined(self, channel: socket.socket) -> int:
-        """A helper enters the session's namespaces and forks the student, pid 1
-        there; the helper exits at once, so the zygote adopts the student."""
-        reader, writer = os.pipe()
-        helper = os.fork()
-        if helper == 0:
+        """The student starts in the session's own namespaces, pid 1 there, and
+        mounts its scratch tmpfs and /proc before it gives up its privileges."""
+        student = sc.fork_into(_SESSION_NAMESPACES)
+        if student == 0:
             try:
-                os.close(reader)
-                self.control.close()
-                sc.unshare(_SESSION_NAMESPACES)
                 owner = NOBODY if self.setup["drop_to_nobody"] else 0
                 size = f"size={self.setup['scratch_mb']}m,nr_inodes={self.setup['scratch_inodes']}"
                 sc.mount("tmpfs", "/tmp", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, f"{size},mode=700,uid={owner},gid={owner}")
-                student = os.fork()
-                if student == 0:
-                    os.close(writer)
-                    sc.mount("proc", "/proc", "proc", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
-                    self._run_student(channel, "/tmp")
-                os.write(writer, str(student).encode())
-            finally:
-                os._exit(0)
-        os.close(writer)
-        os.waitpid(helper, 0)
-        with os.fdopen(reader, "rb") as pipe:
-            return int(pipe.read(32) or b"0")
+                sc.mount("proc", "/proc", "proc", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
+            except BaseException:
+                os._exit(1)
+            self._run_student(channel, "/tmp")
+        return student
 
     def _run_student(self, channel: socket.socket, scratch: str) -> None:
         try:
