@@ -109,6 +109,11 @@ def test_nothing_escaped(graded_class):
     assert str(REPO / "autograder") not in feedback
 
 
+def test_no_two_students_share_a_feedback_file(graded_class):
+    students, root, _ = graded_class
+    assert len(list((root / "out" / "feedback").glob("*.html"))) == len({s.student_id for s in students}) == len(students)
+
+
 def test_feedback_holds_no_hidden_inputs_and_no_grader_secrets(graded_class):
     _, root, _ = graded_class
     feedback = "\n".join(p.read_text() for p in (root / "out" / "feedback").rglob("*") if p.is_file())
