@@ -55,3 +55,12 @@ class Returned:
     args_after: tuple[Any, ...]
     kwargs_after: dict[str, Any]
     error: RaisedError | None = None
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One interactive statement run in the student's namespace (a doctest
+    example): what it printed, an expression's repr included, or what it raised."""
+
+    output: str
+    error: RaisedError | None = None

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograder.sandbox.calls import build_arguments, describe_error
+from autograder.sandbox.probes import PROBES
 from autograder.sandbox.wire import REPLY_LIMITS, WireError, read_frame, write_frame
 from autograder.values import Opaque
 
@@ -73,7 +74,8 @@ def _reply(stream: Any, message: dict[str, Any]) -> None:
 
 
 def serve(channel: socket.socket) -> None:
-    """The session loop: one ``cells`` request, then ``call`` requests until the channel closes."""
+    """The session loop: one ``cells`` request, then ``call`` and ``interact``
+    requests until the channel closes."""
     stream = channel.makefile("rwb", buffering=0)
     output = CappedOutput()
     sys.stdout = sys.stderr = output
@@ -92,6 +94,9 @@ def serve(channel: socket.socket) -> None:
             _reply(stream, {"defined": defined, "errors": errors[:MAX_ERRORS], "printed": output.take()})
         elif op == "call":
             _reply(stream, _call(namespace, generators, request))
+            output.take()
+        elif op == "interact":
+            _reply(stream, {"results": [_interact(namespace, source) for source in request["sources"]]})
             output.take()
         else:
             return
@@ -122,6 +127,8 @@ def _call(namespace: dict[str, Any], generators: dict[int, np.random.Generator],
     kwargs = build_arguments(request["kwargs"], generators)
     try:
         value = namespace[request["function"]](*args, **kwargs)
+        if request.get("probe"):
+            value = PROBES[request["probe"]](value, *build_arguments(request["probe_args"], generators))
         error = None
     except BaseException as raised:
         value, error = None, describe_error(raised)
@@ -129,3 +136,19 @@ def _call(namespace: dict[str, Any], generators: dict[int, np.random.Generator],
     if error is not None:
         reply["error"] = [error.type_name, list(error.lineage), error.message]
     return reply
+
+
+def _interact(namespace: dict[str, Any], source: str) -> list[Any]:
+    """One interactive statement, as a doctest example runs it: what it printed
+    (an expression's repr included) and what it raised. The expected output is
+    never here: the grader compares."""
+    printed = CappedOutput()
+    sys.stdout = printed
+    try:
+        exec(compile(source, "<example>", "single"), namespace)
+        error = None
+    except BaseException as raised:
+        error = describe_error(raised)
+    finally:
+        sys.stdout = sys.stderr
+    return [printed.take(), None if error is None else [error.type_name, list(error.lineage), error.message]]

@@ -29,8 +29,8 @@ from pathlib import Path
 from autograder.sandbox import syscalls as sc
 
 CONTROL_FD = 3
-RUNTIME_FILES = ("values.py", "sandbox/__init__.py", "sandbox/calls.py", "sandbox/child.py", "sandbox/syscalls.py",
-                 "sandbox/wire.py", "sandbox/zygote.py")
+RUNTIME_FILES = ("values.py", "sandbox/__init__.py", "sandbox/calls.py", "sandbox/child.py", "sandbox/probes.py",
+                 "sandbox/syscalls.py", "sandbox/wire.py", "sandbox/zygote.py")
 """The sandbox runtime, copied into the world: the only code of ours a student's process holds."""
 ZYGOTE_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp", "MPLBACKEND": "Agg",

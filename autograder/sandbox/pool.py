@@ -35,7 +35,7 @@ from autograder.sandbox.confinement import Confinement
 from autograder.sandbox.wire import REPLY_LIMITS, WireError, read_frame, write_frame
 from autograder.sandbox.world import World, build_world
 from autograder.text import clean_text
-from autograder.values import Opaque, RaisedError, Returned
+from autograder.values import Interaction, Opaque, RaisedError, Returned
 
 CELL_GRACE = 5.0
 START_TIMEOUT = 60.0
@@ -284,13 +284,16 @@ class Session:
             raise CellsDied(current, self._reason(error)) from error
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Returned:
-        if self.dead:
-            raise SandboxFailure(self.dead)
+        return self.inspect(None, function, args, kwargs)
+
+    def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
+        """Call ``function``, then apply the sandbox's ``probe`` to what it returned
+        (see :mod:`autograder.sandbox.probes`): the value comes back as the probe's report."""
+        request = {"op": "call", "function": function, "args": tuple(args), "kwargs": dict(kwargs or {})}
+        if probe:
+            request |= {"probe": probe, "probe_args": tuple(probe_args)}
+        reply = self._exchange(request)
         try:
-            write_frame(self.stream, {"op": "call", "function": function, "args": args, "kwargs": kwargs})
-            reply = self._read()
-            if type(reply) is not dict:
-                raise WireError("a reply is not a mapping")
             args_after, kwargs_after = reply["args"], reply["kwargs"]
             if type(args_after) is not tuple or type(kwargs_after) is not dict:
                 raise WireError("malformed arguments")
@@ -303,6 +306,38 @@ class Session:
             raise SandboxFailure(self.dead)
         value = Opaque("too large to send") if reply.get("too_large") is True else reply["value"]
         return Returned(value, args_after, kwargs_after, error)
+
+    def interact(self, sources: list[str]) -> list[Interaction]:
+        """Run each statement as a doctest example would, in the student's namespace."""
+        reply = self._exchange({"op": "interact", "sources": list(sources)})
+        try:
+            results = reply["results"]
+            if type(results) is not list or len(results) != len(sources):
+                raise WireError("malformed interaction results")
+            return [_interaction(item) for item in results]
+        except BROKEN as failure:
+            self.dead = self._reason(failure)
+            raise SandboxFailure(self.dead) from failure
+
+    def _exchange(self, request: dict[str, Any]) -> dict[str, Any]:
+        """One request and its reply, which must be a mapping; any failure ends the session."""
+        if self.dead:
+            raise SandboxFailure(self.dead)
+        try:
+            write_frame(self.stream, request)
+            reply = self._read()
+            if type(reply) is not dict:
+                raise WireError("a reply is not a mapping")
+        except BROKEN as failure:
+            self.dead = self._reason(failure)
+            raise SandboxFailure(self.dead) from failure
+        return reply
+
+
+def _interaction(item: Any) -> Interaction:
+    if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
+        raise WireError("malformed interaction")
+    return Interaction(item[0][: 64 * 1024], None if item[1] is None else _raised(item[1]))
 
 
 def _raised(body: Any) -> RaisedError:

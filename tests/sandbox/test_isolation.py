@@ -312,3 +312,18 @@ def test_cgroups_of_a_killed_grader_are_reaped(tmp_path):
         time.sleep(0.1)
     SandboxPool(SETTINGS, 1).close()
     assert not folder.exists()
+
+
+def test_interactions_run_as_doctest_examples_and_bring_back_only_output(sandbox):
+    with sandbox.session([(0, "x = 2")], []) as session:
+        results = session.interact(["x + 1", "print('hi')", "y = x * 10", "y", "1 / 0"])
+    assert [r.output for r in results] == ["3\n", "hi\n", "", "20\n", ""]
+    assert results[-1].error is not None and results[-1].error.is_a("ZeroDivisionError")
+    assert all(r.error is None for r in results[:-1])
+
+
+def test_an_unknown_probe_is_an_error_of_that_call_only(sandbox):
+    with sandbox.session([(0, "def f():\n    return 1")], ["f"]) as session:
+        probed = session.inspect("no such probe", "f")
+        assert probed.error is not None and probed.error.is_a("KeyError")
+        assert session.call("f").value == 1
