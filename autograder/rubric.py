@@ -41,7 +41,7 @@ def run_checks(checks: list[Check], student: Student, reference: Any) -> list[Ch
             pending = waiting
             continue
         except AssertionError as failed:
-            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, str(failed)[:500]))
+            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence_after(failed), str(failed)[:500]))
         except Exception as broken:  # a value the check could not handle counts against the student
             detail = f"{type(broken).__name__}: {str(broken)[:400]}"
             outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail))

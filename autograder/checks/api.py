@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import re
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Callable, Protocol
@@ -85,7 +86,20 @@ class Student(Protocol):
 
 
 class StudentRaised(AssertionError):
-    """A student function raised where a result was expected."""
+    """A student function raised where a result was expected.
+
+    When the check knows which function it called (:func:`called`), the
+    student is told that function and the exception's type, never its
+    message, which may quote hidden inputs.
+    """
+
+    def __init__(self, error: RaisedError, function: str | None = None) -> None:
+        super().__init__(f"{function or 'the function'} raised {error.type_name}: {error.message[:200]}")
+        self.function = function
+        self.type_name = error.type_name if _SHOWABLE_TYPE.fullmatch(error.type_name) else "an exception"
+
+
+_SHOWABLE_TYPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}")
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,12 @@ class CheckSpec:
     @property
     def sentence(self) -> str:
         return f"{self.says} (see {self.lecture})."
+
+    def sentence_after(self, failure: AssertionError) -> str:
+        """The sentence a student reads when the check failed this way."""
+        if isinstance(failure, StudentRaised) and failure.function:
+            return f"{self.sentence} Here {failure.function} raised {failure.type_name}."
+        return self.sentence
 
 
 @dataclass(frozen=True)
@@ -148,7 +168,16 @@ def call_check(check_: Check, fixtures: dict[str, Any]) -> None:
 def result(returned: Returned) -> Any:
     """The value a call returned; a failed check if it raised instead."""
     if returned.error is not None:
-        raise StudentRaised(f"raised {returned.error.type_name}: {returned.error.message[:200]}")
+        raise StudentRaised(returned.error)
+    return returned.value
+
+
+def called(student: Student, function: str, *args: Any, **kwargs: Any) -> Any:
+    """What ``function`` returned; a failed check that tells the student which function raised
+    what, if it raised. Contract checks call through it: one function each."""
+    returned = student.call(function, *args, **kwargs)
+    if returned.error is not None:
+        raise StudentRaised(returned.error, function)
     return returned.value
 
 

@@ -1,7 +1,7 @@
 """Keras reference answers for `regularization_rnn`.
 
-``PRECOMPUTED`` values depend on the hidden inputs only; ``ON_DEMAND`` ones on
-arrays a student returned. Everything returned is plain data (numpy arrays,
+``PRECOMPUTED`` values depend on the hidden inputs only, never on what a
+student returned. Everything returned is plain data (numpy arrays,
 floats, bools, str, dicts with str keys). Only the Keras 3 API is used, so the
 same code runs under every Keras backend; the one backend-specific piece is
 the autodiff in :func:`_gradient`, which imports its backend inside its branch.
@@ -162,79 +162,6 @@ def windows(keras: ModuleType) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     }
 
 
-def _rnn(keras: ModuleType, length: int, features: int) -> Any:
-    """Input((L, F)) -> SimpleRNN(4) -> Dense(F), with seeded initial weights."""
-    model = keras.Sequential(
-        [
-            keras.Input((length, features)),
-            keras.layers.SimpleRNN(
-                4,
-                kernel_initializer=keras.initializers.GlorotUniform(seed=1),
-                recurrent_initializer=keras.initializers.Orthogonal(seed=2),
-            ),
-            keras.layers.Dense(features, kernel_initializer=keras.initializers.GlorotUniform(seed=3)),
-        ]
-    )
-    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)  # one step: compiling a graph would cost 10x the step
-    return model
-
-
-def _refused(error: str) -> dict[str, Any]:
-    return {"accepted": False, "loss": float("nan"), "error": error}
-
-
-def _as_rnn_data(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | str:
-    """X and y as the model's float32 inputs, or why the model cannot take them."""
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim != 3:
-        return f"X has {X.ndim} axes; the RNN needs (examples, L, F)"
-    if y.shape != (X.shape[0], X.shape[2]):
-        return f"y has shape {y.shape}; the model outputs {(X.shape[0], X.shape[2])}"
-    if X.shape[0] == 0 or X.shape[1] == 0 or X.shape[2] == 0:
-        return f"X of shape {X.shape} holds nothing to train on"
-    if X.dtype.kind not in "biuf" or y.dtype.kind not in "biuf":
-        return f"X and y must be real numbers, not {X.dtype} and {y.dtype}"
-    return X.astype(FLOATX), y.astype(FLOATX)
-
-
-def rnn_train_steps(keras: ModuleType, cases: list[tuple[np.ndarray, np.ndarray]]) -> list[dict[str, Any]]:
-    """One SGD step of Input((L, F)) -> SimpleRNN(4) -> Dense(F) per case (X, y),
-    batched: cases of one (L, F) share one model, one forward pass and one step.
-
-    Each case's ``loss`` is the mean squared error of the seeded initial model
-    on that case alone, which is what ``train_on_batch`` on that case alone
-    reports (its loss is taken before the update). Never raises: arrays Keras
-    (or the shape of the model's output) rejects come back as
-    ``{"accepted": False, "error": ...}``.
-    """
-    answers: list[dict[str, Any] | None] = [None] * len(cases)
-    groups: dict[tuple[int, int], list[tuple[int, np.ndarray, np.ndarray]]] = {}
-    for i, (X, y) in enumerate(cases):
-        data = _as_rnn_data(X, y)
-        if isinstance(data, str):
-            answers[i] = _refused(data)
-        else:
-            groups.setdefault(data[0].shape[1:], []).append((i, *data))
-    for (length, features), members in groups.items():
-        try:
-            model = _rnn(keras, length, features)
-            X_all = np.concatenate([X for _, X, _ in members])
-            y_all = np.concatenate([y for _, _, y in members])
-            predicted = _numpy(keras, model(X_all, training=False)).astype(np.float64)
-            model.train_on_batch(X_all, y_all)
-        except Exception as error:  # Keras refusing the arrays is the answer, not a crash
-            for i, _, _ in members:
-                answers[i] = _refused(f"{type(error).__name__}: {str(error)[:300]}")
-            continue
-        squared = np.mean((predicted - y_all) ** 2, axis=1)
-        start = 0
-        for i, X, _ in members:
-            loss = float(np.mean(squared[start : start + len(X)]))
-            answers[i] = {"accepted": True, "loss": loss, "error": ""}
-            start += len(X)
-    return answers
-
-
 PRECOMPUTED: dict[str, Callable[[ModuleType], Any]] = {
     "dropout_value_sets": dropout_value_sets,
     "l2_penalties": l2_penalties,
@@ -242,8 +169,4 @@ PRECOMPUTED: dict[str, Callable[[ModuleType], Any]] = {
     "sgd_step": sgd_step,
     "softmax": softmax_values,
     "windows": windows,
-}
-
-ON_DEMAND: dict[str, Callable[..., list[Any]]] = {
-    "rnn_train_steps": rnn_train_steps,
 }
