@@ -14,6 +14,7 @@ from autograder.errors import UserError
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 COMMANDS = {
+    "new": ("autograder.scaffold", "Start an assignment: a source notebook with one example exercise, its checks and mistake catalog."),
     "export-solution": ("autograder.export_solution", "Write solutions/NAME.py from the assignment's source notebook."),
     "release": ("autograder.release", "Export the solution and generate the student version of an assignment with nbgrader."),
     "selfcheck": ("autograder.selfcheck", "Prove the grader scores the solution and the mistake catalog as intended."),
