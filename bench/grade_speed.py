@@ -113,7 +113,6 @@ def breakdown(course: Course, submitted: Path) -> dict:
     started = time.perf_counter()
     references.warm()
     reference_seconds = time.perf_counter() - started
-    batch, one_by_one = on_demand_costs(references)
     submissions = [s for s in read_class(assignment, course, submitted) if s.student_id.startswith("correct")][:20]
     started = time.perf_counter()
     sandbox = Sandbox(SandboxSettings(timeout=20))
@@ -145,8 +144,6 @@ def breakdown(course: Course, submitted: Path) -> dict:
     sessions = len(assignment.exercises) * median(empty_sessions)
     return {
         "keras_import_and_precomputed_references_once_per_run_s": reference_seconds,
-        f"on_demand_keras_batch_of_{ON_DEMAND_CASES}_cases_s": batch,
-        f"on_demand_keras_{ON_DEMAND_CASES}_cases_one_by_one_s": one_by_one,
         "zygote_start_once_per_worker_s": zygote_seconds,
         "one_submission_median_s": per_submission,
         "sandbox_sessions_s": sessions,
@@ -154,23 +151,6 @@ def breakdown(course: Course, submitted: Path) -> dict:
         "student_code_and_messages_s": per_submission - sessions - median(checks),
         "write_result_s": write_seconds,
     }
-
-
-ON_DEMAND_CASES = 32
-
-
-def on_demand_costs(references: KerasReferences) -> tuple[float, float]:
-    """Keras work on students' answers: one batch of distinct cases against the same cases one call each."""
-    X, y = references["windows"]["multi"]
-    cases = [(X + i, y - i) for i in range(2 * ON_DEMAND_CASES)]
-    references.on_demand("rnn_train_steps", cases[:1])  # the Keras import and first model, paid once either way
-    started = time.perf_counter()
-    references.on_demand("rnn_train_steps", cases[1 : ON_DEMAND_CASES + 1])
-    batch = time.perf_counter() - started
-    started = time.perf_counter()
-    for case in cases[ON_DEMAND_CASES + 1 : 2 * ON_DEMAND_CASES + 1]:
-        references.on_demand("rnn_train_steps", [case])
-    return batch, time.perf_counter() - started
 
 
 def median(values: list[float]) -> float:
