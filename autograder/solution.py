@@ -54,10 +54,6 @@ class Solution:
             raise KeyError(exercise)
         return replace(self, parts=tuple(replace(p, code=code) if p.exercise == exercise else p for p in self.parts))
 
-    def module_text(self) -> str:
-        """The code as one Python module, in notebook order."""
-        return "\n\n\n".join(part.code for part in self.parts) + "\n"
-
 
 def _header(name: str) -> str:
     return (

@@ -20,7 +20,7 @@ from autograder.checks.trusted import TrustedStudent
 from autograder.reference import KerasReferences
 from autograder.rubric import grade_exercise
 from autograder.selfcheck import Mistake, load_mistakes, with_mistake
-from autograder.solution import Solution, import_solution, installed
+from autograder.solution import Solution, import_solution, installed, render
 
 ASSIGNMENTS = available_assignments()
 
@@ -61,7 +61,7 @@ def refs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, KerasReferences]
 
 def module_of(name: str, code: Solution) -> types.ModuleType:
     module = types.ModuleType(f"student_{name}")
-    exec(compile(code.module_text(), f"<{name}>", "exec"), module.__dict__)
+    exec(compile(render(code), f"<{name}>", "exec"), module.__dict__)
     return module
 
 
