@@ -77,7 +77,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.api import called, check, expect_array, result
+from autograder.checks.api import called, check, expect_array, expect_unchanged, result
 from autograder.checks.$name import references as hidden
 
 LECTURE = "$lecture"
@@ -101,8 +101,7 @@ def test_contract_relu(student, reference):
 def test_leaves_x_unchanged(student):
     returned = student.call("relu", hidden.X)
     result(returned)
-    after = returned.args_after[0]
-    assert isinstance(after, np.ndarray) and after.shape == hidden.X.shape and np.array_equal(after, hidden.X), "x was modified"
+    expect_unchanged(returned, hidden.X)
 '''
 
 REFERENCES = '''"""Hidden inputs of `$name` and Keras's answers on them, computed once and cached on disk."""

@@ -210,6 +210,15 @@ def expect_number(value: Any, *, finite: bool = True) -> float:
     return number
 
 
+def expect_unchanged(returned: Returned, *given: np.ndarray) -> None:
+    """The call left each array it was given (its first positional arguments) as it was:
+    a caller's data is not the function's to change, and a check cannot see it changed otherwise."""
+    for position, before in enumerate(given):
+        after = returned.args_after[position] if position < len(returned.args_after) else None
+        same = isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(after, before)
+        assert same, f"argument {position + 1} was modified"
+
+
 def expect_raises(returned: Returned, error: str) -> None:
     """The call raised ``error`` (or a subclass of it)."""
     assert returned.error is not None, f"returned instead of raising {error}"

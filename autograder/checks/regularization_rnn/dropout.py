@@ -39,7 +39,7 @@ import math
 
 import numpy as np
 
-from autograder.checks.api import Rng, called, check, expect_array, expect_raises, result
+from autograder.checks.api import Rng, called, check, expect_array, expect_raises, expect_unchanged, result
 from autograder.checks.regularization_rnn import inputs as hidden
 
 LECTURE = "003_ab2276fd2fad6cef.txt, Inverted Dropout"
@@ -215,8 +215,7 @@ def test_leaves_x_unchanged(student):
     for training in (True, False):
         returned = student.call("inverted_dropout", x, hidden.KEEP_DROPOUT, Rng(hidden.DROPOUT_SEED), training=training)
         result(returned)
-        after = returned.args_after[0]
-        assert isinstance(after, np.ndarray) and after.shape == x.shape and np.array_equal(after, x), f"x was modified (training={training})"
+        expect_unchanged(returned, x)
 
 
 @check(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.api import called, check, expect_array, expect_number, expect_raises, result
+from autograder.checks.api import called, check, expect_array, expect_number, expect_raises, expect_unchanged, result
 from autograder.checks.regularization_rnn import inputs as hidden
 
 LECTURE = "003_ab2276fd2fad6cef.txt, L2 Regularization"
@@ -115,8 +115,7 @@ def test_sgd_step_leaves_w(student):
     W, dW = hidden.W_STEP, hidden.DW_STEP
     returned = student.call("sgd_step_l2", W, dW, hidden.LAM_STEP, hidden.LR_STEP)
     result(returned)
-    assert np.array_equal(returned.args_after[0], W), "W was modified"
-    assert np.array_equal(returned.args_after[1], dW), "dW was modified"
+    expect_unchanged(returned, W, dW)
 
 
 @check(

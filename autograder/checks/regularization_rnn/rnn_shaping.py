@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.api import called, check, expect_array, expect_raises, result
+from autograder.checks.api import called, check, expect_array, expect_raises, expect_unchanged, result
 from autograder.checks.regularization_rnn import inputs as hidden
 
 LECTURE = "004_818fa62321bb76fc.txt, Sequence dataset"
@@ -76,8 +76,7 @@ def test_series_unchanged(student):
     for series, length in ((hidden.SERIES_MULTI, hidden.LENGTH_MULTI), (hidden.SERIES_1D, hidden.LENGTH_1D)):
         returned = student.call("make_sequences", series, length)
         result(returned)
-        after = returned.args_after[0]
-        assert isinstance(after, np.ndarray) and after.shape == series.shape and np.array_equal(after, series), "the series was modified"
+        expect_unchanged(returned, series)
 
 
 def _assert_windows(student, series: np.ndarray, length: int, wanted: tuple[np.ndarray, np.ndarray]) -> None:
