@@ -21,10 +21,10 @@ test: install
 	$(BIN)/python -m pytest -q
 
 selfcheck: install
-	$(BIN)/autograder selfcheck regularization_rnn
+	@for name in $(patsubst assignments/%/,%,$(wildcard assignments/*/)); do $(BIN)/autograder selfcheck $$name || exit 1; done
 
 release: install
-	$(BIN)/autograder release regularization_rnn
+	@for name in $(patsubst assignments/%/,%,$(wildcard assignments/*/)); do $(BIN)/autograder release $$name || exit 1; done
 
 demo: install release
 	$(BIN)/python -m autograder.demo regularization_rnn

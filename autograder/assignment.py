@@ -2,17 +2,21 @@
 
 The engine knows nothing about any particular assignment: each one is a package
 ``autograder.checks.<name>`` that exposes ``ASSIGNMENT`` and one check module
-per exercise.  Adding an assignment means adding such a package.
+per exercise, beside its source notebook ``assignments/<name>/<name>.ipynb``
+(``autograder new`` makes both). What an exercise is worth is not declared in
+the package: it is the ``points`` of the exercise's test cell in the notebook.
 """
 from __future__ import annotations
 
 import importlib
+import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
 from autograder.errors import UserError
+from autograder.solution import installed
 
 CHECKS_ROOT = Path(__file__).parent / "checks"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -29,6 +33,7 @@ class Exercise:
     functions: tuple[str, ...]
     lecture: str
     points: int = 2
+    """Set from the notebook by :meth:`Assignment.with_notebook_points`; the default serves hand-built examples."""
 
     @property
     def solution_cell(self) -> str:
@@ -67,6 +72,26 @@ class Assignment:
     @property
     def checks_dir(self) -> Path:
         return CHECKS_ROOT / self.name
+
+    def with_notebook_points(self) -> Assignment:
+        """The same assignment, each exercise worth the points of its test cell in the source
+        notebook (carried by the exported solution, which goes wherever the engine goes)."""
+        exported = installed(self.name).exercises
+        declared = [e.name for e in self.exercises]
+        if declared != list(exported):
+            raise UserError(
+                f"The checks of '{self.name}' declare the exercises {', '.join(declared)} but its notebook has "
+                f"{', '.join(exported) or 'none'}: make autograder/checks/{self.name}/__init__.py follow the notebook."
+            )
+        return replace(self, exercises=tuple(replace(e, points=exported[e.name].points) for e in self.exercises))
+
+
+def check_name(name: str) -> None:
+    """A name usable as a folder, a grade id prefix and a Python package, or a UserError."""
+    if not _NAME.match(name):
+        raise UserError(f"'{name}' is not an assignment name: use lower-case letters, digits and underscores, starting with a letter.")
+    if keyword.iskeyword(name):
+        raise UserError(f"'{name}' is a Python keyword, so it cannot name an assignment's checks package.")
 
 
 def available_assignments() -> list[str]:

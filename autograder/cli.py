@@ -14,7 +14,9 @@ from autograder.errors import UserError
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 COMMANDS = {
-    "release": ("autograder.release", "Generate the student version of an assignment with nbgrader."),
+    "new": ("autograder.scaffold", "Start an assignment: a source notebook with one example exercise, its checks and mistake catalog."),
+    "export-solution": ("autograder.export_solution", "Write solutions/NAME.py from the assignment's source notebook."),
+    "release": ("autograder.release", "Export the solution and generate the student version of an assignment with nbgrader."),
     "selfcheck": ("autograder.selfcheck", "Prove the grader scores the solution and the mistake catalog as intended."),
     "grade": ("autograder.grading", "Grade every submitted notebook of an assignment, sandboxed and in parallel."),
     "report": ("autograder.outputs.report", "Write the class report (one HTML page) from existing grades."),
@@ -41,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parsers = {name: sub.add_parser(name, help=text, description=text) for name, (_, text) in COMMANDS.items()}
     for p in parsers.values():
-        p.add_argument("assignment", help="assignment name, e.g. regularization_rnn")
+        p.add_argument("assignment", help="assignment name: its folder under assignments/")
 
     _grading_options(parsers["selfcheck"])
 

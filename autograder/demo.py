@@ -9,14 +9,14 @@ from __future__ import annotations
 import shutil
 import sys
 
-from autograder.assignment import load_assignment
+from autograder.assignment import available_assignments, load_assignment
 from autograder.cli import main as cli_main
 from autograder.course import Course
 from autograder.samples import build_class
 
 
 def main(argv: list[str]) -> int:
-    name = argv[0] if argv else "regularization_rnn"
+    name = argv[0] if argv else available_assignments()[0]
     course = Course.find()
     assignment = load_assignment(name)
     root = course.root / "demo"

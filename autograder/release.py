@@ -1,9 +1,12 @@
 """``autograder release NAME``: the student version of an assignment, made by nbgrader.
 
-nbgrader's ``generate_assignment`` reads ``assignments/NAME/`` and writes
-``release/NAME/`` with solutions replaced by ``raise NotImplementedError()``,
-outputs cleared, and test cells locked and checksummed (it also records the
-assignment in ``gradebook.db``).  Afterwards the released notebooks are
+First the reference solution is exported from the source notebook
+(``solutions/NAME.py``), which also proves the notebook follows the course's
+conventions. Then nbgrader's ``generate_assignment`` reads ``assignments/NAME/``
+and writes ``release/NAME/`` with each solution region replaced by
+``# YOUR CODE HERE`` / ``raise NotImplementedError()`` (the ``def`` lines and
+docstrings outside it stay), outputs cleared, and test cells locked and
+checksummed (it also records the assignment in ``gradebook.db``).  Afterwards the released notebooks are
 normalised (outputs, execution counts and nbgrader's volatile notebook
 metadata removed, written with a fixed layout) so that releasing the same
 source twice gives the same bytes and the committed release can be compared
@@ -12,7 +15,6 @@ with a fresh one.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -20,10 +22,10 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.assignment import check_name
 from autograder.course import Course
 from autograder.errors import UserError
-
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+from autograder.export_solution import export
 
 
 def _env() -> dict[str, str]:
@@ -38,8 +40,9 @@ def _check_source(course: Course, name: str) -> Path:
     """The source notebook of ``name``; raises UserError (and writes nothing) when there is none."""
     if not course.is_nbgrader_course:
         raise UserError(f"No nbgrader course at {course.root}: expected nbgrader_config.py there.")
+    check_name(name)
     notebook = course.source_notebook(name)
-    if not _NAME.match(name) or not notebook.is_file():
+    if not notebook.is_file():
         raise UserError(
             f"No assignment '{name}' in {course.root}: expected assignments/{name}/{name}.ipynb."
         )
@@ -60,8 +63,9 @@ def normalise(path: Path) -> None:
 
 
 def release_assignment(course: Course, name: str) -> Path:
-    """Run ``nbgrader generate_assignment NAME --force`` in the course root; return the release folder."""
+    """Export the solution, then run ``nbgrader generate_assignment NAME --force`` in the course root; return the release folder."""
     _check_source(course, name)
+    export(course, name)
     nbgrader = shutil.which("nbgrader", path=_env()["PATH"])
     if nbgrader is None:
         raise UserError("nbgrader is not installed in this environment: run `make install` first.")

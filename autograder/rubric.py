@@ -34,7 +34,7 @@ def run_checks(checks: list[Check], student: Student, reference: Any) -> list[Ch
         except SandboxFailure:
             raise
         except AssertionError as failed:
-            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, str(failed)[:500]))
+            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence_after(failed), str(failed)[:500]))
         except Exception as broken:  # a value the check could not handle counts against the student
             detail = f"{type(broken).__name__}: {str(broken)[:400]}"
             outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail))
@@ -43,12 +43,20 @@ def run_checks(checks: list[Check], student: Student, reference: Any) -> list[Ch
     return outcomes
 
 
-def score(outcomes: list[CheckOutcome]) -> int:
+def score(outcomes: list[CheckOutcome], points: int) -> int:
+    """An exercise's score out of ``points``, the ``points`` of its test cell in the notebook.
+
+    Every check passes: ``points``. Every tier-1 check passes and a tier-2
+    check fails: ``points // 2``. A tier-1 check fails: 0. So a 2-point
+    exercise scores 2, 1 or 0 as the lectures' grading does; 3 points give 3,
+    1 or 0 and 4 points 4, 2 or 0. Tier 1 is the idea the lecture teaches and
+    earns at most half: the other half (rounded up) is for the full behaviour.
+    """
     if any(not o.passed and o.tier == 1 for o in outcomes):
         return 0
     if any(not o.passed for o in outcomes):
-        return 1
-    return 2
+        return points // 2
+    return points
 
 
 def lost_point_sentences(outcomes: list[CheckOutcome]) -> tuple[str, ...]:
@@ -76,7 +84,7 @@ def grade_exercise(
     except SandboxFailure as failure:
         return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, (FAILURE_SENTENCES[failure.reason],), printed), []
     return (
-        ExerciseGrade(exercise.name, score(outcomes), exercise.points, "graded", lost_point_sentences(outcomes), printed),
+        ExerciseGrade(exercise.name, score(outcomes, exercise.points), exercise.points, "graded", lost_point_sentences(outcomes), printed),
         outcomes,
     )
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from autograder.assignment import Assignment
 from autograder.course import Course
-from autograder.selfcheck import load_mistakes, solution_sections
+from autograder.selfcheck import load_mistakes
+from autograder.solution import installed
 from autograder.text import student_id_for
 
 HOSTILE: dict[str, str] = {
@@ -112,7 +113,7 @@ def build_class(
     students (correct and partly wrong) to make a larger class, and
     ``honest_only`` leaves out the unstarted, broken and hostile ones."""
     released = json.loads(course.released_notebook(assignment.name).read_text())
-    _, sections = solution_sections(course.solution_module(assignment.name).read_text())
+    sections = {exercise: part.code for exercise, part in installed(assignment.name).exercises.items()}
     mistakes = [m for m in load_mistakes(assignment) if not m.replace]
     students: list[SampleStudent] = []
 

@@ -9,7 +9,6 @@ catalog expects is a disagreement, and the command exits 1.
 from __future__ import annotations
 
 import argparse
-import re
 import tomllib
 from dataclasses import dataclass
 
@@ -22,10 +21,10 @@ from autograder.engine import Graded, Grader, default_workers, grade_locally
 from autograder.grading import announce, sandbox_settings
 from autograder.reference import KerasReferences
 from autograder.sandbox.pool import SandboxPool, confinement_for
+from autograder.solution import Solution, installed
 from autograder.submissions import CODE, SOLUTION, Cell, Submission
 
 SOLUTION_NAME = "reference solution"
-_SECTION = re.compile(r"^# exercise: (\w+)\n(.*?)^# end exercise\n", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -40,41 +39,38 @@ class Mistake:
 
 def load_mistakes(assignment: Assignment) -> list[Mistake]:
     path = assignment.checks_dir / "mistakes.toml"
-    entries = tomllib.loads(path.read_text())["mistake"]
-    mistakes = [Mistake(**entry) for entry in entries]
-    names = {e.name for e in assignment.exercises}
+    try:
+        mistakes = [Mistake(**entry) for entry in tomllib.loads(path.read_text())["mistake"]]
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
+        raise CourseError(f"{path} is not a mistake catalog of [[mistake]] tables ({type(error).__name__}: {error}).") from None
+    points = {e.name: e.points for e in assignment.exercises}
     for mistake in mistakes:
-        if mistake.exercise not in names or mistake.expected not in (0, 1, 2):
-            raise CourseError(f"Mistake '{mistake.name}' in {path} names an unknown exercise or an expected score outside 0-2.")
+        if mistake.exercise not in points or not 0 <= mistake.expected <= points[mistake.exercise]:
+            raise CourseError(f"Mistake '{mistake.name}' in {path} names an unknown exercise or a score its exercise cannot get.")
     return mistakes
 
 
-def solution_sections(source: str) -> tuple[str, dict[str, str]]:
-    """The solution module's preamble and its code per exercise (between markers)."""
-    sections = {m.group(1): m.group(2) for m in _SECTION.finditer(source)}
-    first = _SECTION.search(source)
-    return (source[: first.start()] if first else source), sections
+def with_mistake(solution: Solution, mistake: Mistake) -> Solution:
+    """The solution with the mistake's code after (or, with ``replace``, instead of) its exercise's cell."""
+    code = solution.exercises[mistake.exercise].code
+    return solution.with_code(mistake.exercise, mistake.code if mistake.replace else code + "\n" + mistake.code)
 
 
-def as_submission(name: str, preamble: str, sections: dict[str, str], mistake: Mistake | None = None) -> Submission:
-    cells = [Cell(0, preamble, CODE, None)]
-    for exercise, code in sections.items():
-        if mistake is not None and mistake.exercise == exercise:
-            code = mistake.code if mistake.replace else code + "\n" + mistake.code
-        cells.append(Cell(len(cells), code, SOLUTION, exercise))
-    return Submission(student_id=name, notebook=None, digest="", cells=tuple(cells))
+def as_submission(name: str, solution: Solution) -> Submission:
+    """The solution's cells as a submission: exercise cells as solution cells, the rest as plain code."""
+    cells = tuple(
+        Cell(i, part.code, CODE if part.exercise is None else SOLUTION, part.exercise) for i, part in enumerate(solution.parts)
+    )
+    return Submission(student_id=name, notebook=None, digest="", cells=cells)
 
 
 def run(args: argparse.Namespace) -> int:
     course = Course.find(args.course)
     assignment = load_assignment(args.assignment)
-    solution = course.solution_module(assignment.name)
-    if not solution.is_file():
-        raise CourseError(f"No reference solution at {solution}.")
-    preamble, sections = solution_sections(solution.read_text())
+    solution = installed(assignment.name)
     mistakes = load_mistakes(assignment)
-    submissions = [as_submission(SOLUTION_NAME, preamble, sections)]
-    submissions += [as_submission(m.name, preamble, sections, m) for m in mistakes]
+    submissions = [as_submission(SOLUTION_NAME, solution)]
+    submissions += [as_submission(m.name, with_mistake(solution, m)) for m in mistakes]
 
     settings = sandbox_settings(args, assignment, hide=(course.root,))
     confinement = confinement_for(settings)
@@ -100,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         mistake = expected_of[record.student_id]
         for grade in record.exercises:
             targeted = mistake is not None and mistake.exercise == grade.exercise
-            expected = mistake.expected if targeted else 2
+            expected = mistake.expected if targeted else grade.max_score
             if not targeted and mistake is not None and grade.score == expected:
                 continue
             wrong = grade.score != expected

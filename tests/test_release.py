@@ -1,7 +1,9 @@
-"""`autograder release`: the student version holds no solution and no hidden check, and matches the committed one."""
+"""`autograder release`: for every assignment, the student version hands out signatures but no
+solution and no hidden check, the solution is exported, and the committed release is current."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,13 +13,17 @@ import nbformat
 import numpy as np
 import pytest
 
+from autograder.assignment import available_assignments, load_assignment
 from autograder.cli import main
-from autograder.selfcheck import solution_sections
+from autograder.course import Course
+from autograder.solution import render
+from autograder.source import BEGIN, END, read_source
 
 ROOT = Path(__file__).resolve().parents[1]
-NAME = "regularization_rnn"
-CHECKS = ROOT / "autograder" / "checks" / NAME
-COMMITTED = ROOT / "release" / NAME / f"{NAME}.ipynb"
+COURSE = Course(ROOT)
+ASSIGNMENTS = available_assignments()
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+_REGION = re.compile(rf"^([ \t]*)[^\n]*{BEGIN}[^\n]*\n.*?^[^\n]*{END}[^\n]*$", re.M | re.S)
 
 
 def copy_course(root: Path) -> Path:
@@ -33,61 +39,90 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def solution_cells(nb: nbformat.NotebookNode) -> dict[str, str]:
+    return {c.metadata.nbgrader.grade_id: c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")}
+
+
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def name(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def released(tmp_path_factory) -> nbformat.NotebookNode:
-    course = copy_course(tmp_path_factory.mktemp("course"))
-    assert main(["--course", str(course), "release", NAME]) == 0
-    folder = course / "release" / NAME
-    assert sorted(p.name for p in folder.iterdir()) == [f"{NAME}.ipynb"], "only the notebook is released"
-    return nbformat.read(folder / f"{NAME}.ipynb", as_version=4)
+def source(name) -> nbformat.NotebookNode:
+    return nbformat.read(COURSE.source_notebook(name), as_version=4)
+
+
+@pytest.fixture(scope="module")
+def course(name, tmp_path_factory) -> Path:
+    """A copy of the course, released, whose exported solution was deleted first."""
+    root = copy_course(tmp_path_factory.mktemp("course"))
+    (root / "solutions" / f"{name}.py").unlink()
+    assert main(["--course", str(root), "release", name]) == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def released(name, course) -> nbformat.NotebookNode:
+    folder = course / "release" / name
+    assert sorted(p.name for p in folder.iterdir()) == [f"{name}.ipynb"], "only the notebook is released"
+    return nbformat.read(folder / f"{name}.ipynb", as_version=4)
 
 
 def release_text(nb: nbformat.NotebookNode) -> str:
     return "\n".join(cell.source for cell in nb.cells)
 
 
-def test_release_holds_no_solution_code(released):
-    _, sections = solution_sections((ROOT / "solutions" / f"{NAME}.py").read_text())
-    assert set(sections) == {"dropout", "l2", "softmax_ce", "rnn_shaping"}
+def test_release_exports_the_solution(name, course):
+    exported = course / "solutions" / f"{name}.py"
+    assert exported.read_text() == render(read_source(COURSE.source_notebook(name), name))
+
+
+def test_release_holds_no_solution_code(source, released):
+    bodies = [region.group(0) for code in solution_cells(source).values() for region in _REGION.finditer(code)]
+    lines = {line.strip() for body in bodies for line in body.splitlines()[1:-1]}
+    nontrivial = {line for line in lines if len(line) >= 8 and not line.startswith("#")}
+    assert nontrivial, "the solution regions were not read"
     text = release_text(released)
-    lines = {line.strip() for code in sections.values() for line in code.splitlines()}
-    nontrivial = {line for line in lines if len(line) >= 12 and not line.startswith("#")}
-    assert len(nontrivial) > 30, "the solution sections were not read"
     leaked = sorted(line for line in nontrivial if line in text)
     assert not leaked, f"solution lines in the release: {leaked}"
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN", "END HIDDEN"):
         assert marker not in text
 
 
-def test_release_holds_no_hidden_check_text(released):
-    files = sorted(p for pattern in ("*.py", "*.toml") for p in CHECKS.glob(pattern)) if CHECKS.is_dir() else []
-    if not files:
-        pytest.skip(f"no hidden checks in {CHECKS.relative_to(ROOT)} yet")
+def test_release_holds_no_hidden_check_text(name, released):
+    checks = load_assignment(name).checks_dir
     text = release_text(released)
+    signatures = "\n".join(solution_cells(released).values())  # the catalogue's mistakes repeat them
     leaked = []
-    for path in files:
+    for path in sorted(p for pattern in ("*.py", "*.toml") for p in checks.glob(pattern)):
         for line in path.read_text().splitlines():
             line = line.strip()
-            if len(line) >= 30 and not line.startswith(("import ", "from ")) and line in text:
+            if len(line) >= 30 and not line.startswith(("import ", "from ")) and line in text and line not in signatures:
                 leaked.append(f"{path.name}: {line}")
     assert not leaked, f"hidden-check text in the release: {leaked}"
 
 
-def test_each_solution_cell_raises_not_implemented(released):
-    solution_cells = [c for c in released.cells if c.metadata.get("nbgrader", {}).get("solution")]
-    assert [c.metadata.nbgrader.grade_id for c in solution_cells] == [
-        "dropout_solution", "l2_solution", "softmax_ce_solution", "rnn_shaping_solution",
-    ]
-    for cell in solution_cells:
-        with pytest.raises(NotImplementedError):
-            exec(compile(cell.source, cell.metadata.nbgrader.grade_id, "exec"), {"np": np})
+def test_each_solution_cell_hands_out_its_signatures_with_a_stub_for_the_body(name, source, released):
+    wanted = {
+        grade_id: _REGION.sub(lambda m: "\n".join(m.group(1) + line for line in STUB), code)
+        for grade_id, code in solution_cells(source).items()
+    }
+    assert solution_cells(released) == wanted
+    for exercise in load_assignment(name).exercises:
+        namespace = {"np": np}
+        exec(compile(wanted[exercise.solution_cell], exercise.solution_cell, "exec"), namespace)
+        for function in exercise.functions:
+            with pytest.raises(NotImplementedError):
+                namespace[function](*[None] * namespace[function].__code__.co_argcount)
 
 
-def test_release_keeps_tests_locked_and_outputs_empty(released):
+def test_release_keeps_tests_locked_with_their_points_and_outputs_empty(name, released):
+    points = {e.test_cell: e.points for e in load_assignment(name).exercises}
     for cell in released.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):
-            assert meta["locked"] and cell.metadata.get("editable") is False and meta["points"] == 2
+            assert meta["locked"] and cell.metadata.get("editable") is False and meta["points"] == points[meta["grade_id"]]
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
 
@@ -106,11 +141,11 @@ def comparable(nb: nbformat.NotebookNode) -> list[tuple]:
     ] + [("kernelspec", nb.metadata.get("kernelspec", {}).get("name"))]
 
 
-def test_committed_release_is_current(released):
-    assert COMMITTED.is_file(), f"{COMMITTED.relative_to(ROOT)} is missing: run `autograder release {NAME}`"
-    committed = nbformat.read(COMMITTED, as_version=4)
-    assert comparable(committed) == comparable(released), (
-        f"{COMMITTED.relative_to(ROOT)} is stale: run `autograder release {NAME}` and commit it"
+def test_committed_release_is_current(name, released):
+    committed = COURSE.released_notebook(name)
+    assert committed.is_file(), f"{committed.relative_to(ROOT)} is missing: run `autograder release {name}`"
+    assert comparable(nbformat.read(committed, as_version=4)) == comparable(released), (
+        f"{committed.relative_to(ROOT)} is stale: run `autograder release {name}` and commit it"
     )
 
 
@@ -132,7 +167,7 @@ def test_unknown_assignment_exits_2_and_writes_nothing(tmp_path):
 
 
 def test_folder_without_course_exits_2(tmp_path, capsys):
-    assert main(["--course", str(tmp_path), "release", NAME]) == 2
+    assert main(["--course", str(tmp_path), "release", ASSIGNMENTS[0]]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "nbgrader_config.py" in err
     assert list(tmp_path.iterdir()) == []

@@ -14,6 +14,7 @@ student sees when the check fails.
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Callable, Protocol
@@ -41,7 +42,20 @@ class Student(Protocol):
 
 
 class StudentRaised(AssertionError):
-    """A student function raised where a result was expected."""
+    """A student function raised where a result was expected.
+
+    When the check knows which function it called (:func:`called`), the
+    student is told that function and the exception's type, never its
+    message, which may quote hidden inputs.
+    """
+
+    def __init__(self, error: RaisedError, function: str | None = None) -> None:
+        super().__init__(f"{function or 'the function'} raised {error.type_name}: {error.message[:200]}")
+        self.function = function
+        self.type_name = error.type_name if _SHOWABLE_TYPE.fullmatch(error.type_name) else "an exception"
+
+
+_SHOWABLE_TYPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}")
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,12 @@ class CheckSpec:
     @property
     def sentence(self) -> str:
         return f"{self.says} (see {self.lecture})."
+
+    def sentence_after(self, failure: AssertionError) -> str:
+        """The sentence a student reads when the check failed this way."""
+        if isinstance(failure, StudentRaised) and failure.function:
+            return f"{self.sentence} Here {failure.function} raised {failure.type_name}."
+        return self.sentence
 
 
 @dataclass(frozen=True)
@@ -104,7 +124,16 @@ def call_check(check_: Check, fixtures: dict[str, Any]) -> None:
 def result(returned: Returned) -> Any:
     """The value a call returned; a failed check if it raised instead."""
     if returned.error is not None:
-        raise StudentRaised(f"raised {returned.error.type_name}: {returned.error.message[:200]}")
+        raise StudentRaised(returned.error)
+    return returned.value
+
+
+def called(student: Student, function: str, *args: Any, **kwargs: Any) -> Any:
+    """What ``function`` returned; a failed check that tells the student which function raised
+    what, if it raised. Contract checks call through it: one function each."""
+    returned = student.call(function, *args, **kwargs)
+    if returned.error is not None:
+        raise StudentRaised(returned.error, function)
     return returned.value
 
 
@@ -135,6 +164,15 @@ def expect_number(value: Any, *, finite: bool = True) -> float:
     if finite:
         assert np.isfinite(number), "not finite"
     return number
+
+
+def expect_unchanged(returned: Returned, *given: np.ndarray) -> None:
+    """The call left each array it was given (its first positional arguments) as it was:
+    a caller's data is not the function's to change, and a check cannot see it changed otherwise."""
+    for position, before in enumerate(given):
+        after = returned.args_after[position] if position < len(returned.args_after) else None
+        same = isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(after, before)
+        assert same, f"argument {position + 1} was modified"
 
 
 def expect_raises(returned: Returned, error: str) -> None:

@@ -1,14 +1,28 @@
-"""Lets an instructor run an assignment's hidden checks on its reference
-solution with plain pytest: ``pytest autograder/checks/regularization_rnn``."""
+"""Lets an instructor run an assignment's hidden checks on its exported reference
+solution with plain pytest: ``pytest autograder/checks/NAME``.
+
+Check modules are named after their exercises (``dropout.py``, ...), not
+``test_*.py``, so this collects the modules each package's ``ASSIGNMENT``
+names; the ``student`` fixture is the solution exported from the notebook.
+"""
 from __future__ import annotations
 
-import importlib
+from pathlib import Path
 
 import pytest
 
-from autograder.assignment import load_assignment
+from autograder.assignment import CHECKS_ROOT, load_assignment
 from autograder.checks.trusted import TrustedStudent
 from autograder.reference import KerasReferences
+from autograder.solution import import_solution
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    package = file_path.parent
+    if file_path.suffix != ".py" or package.parent != CHECKS_ROOT or parent.session.isinitpath(file_path):
+        return None
+    exercises = {exercise.name for exercise in load_assignment(package.name).exercises}
+    return pytest.Module.from_parent(parent, path=file_path) if file_path.stem in exercises else None
 
 
 def _assignment_name(request: pytest.FixtureRequest) -> str:
@@ -17,7 +31,7 @@ def _assignment_name(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def student(request: pytest.FixtureRequest) -> TrustedStudent:
-    return TrustedStudent(importlib.import_module(f"solutions.{_assignment_name(request)}"))
+    return TrustedStudent(import_solution(_assignment_name(request)))
 
 
 @pytest.fixture(scope="session")

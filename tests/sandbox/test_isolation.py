@@ -57,14 +57,14 @@ def test_student_runs_unprivileged_in_its_own_scratch(sandbox):
 
 
 def test_the_world_is_an_allow_list(sandbox):
-    returned, _ = run(sandbox, "import os\nreturn [sorted(os.listdir('/')), sorted(os.listdir('/dev')), sorted(os.listdir('/proc'))]")
+    returned, _ = run(sandbox, "import os\nreturn [sorted(os.listdir(\x27/\x27)), sorted(os.listdir(\x27/dev\x27)), sorted(os.listdir(\x27/proc\x27))]")
     top, dev, proc = returned.value
     assert set(top) <= {"bin", "dev", "etc", "lib", "lib64", "proc", "runtime", "sbin", "site-packages", "tmp", "usr", "var", "root"}
     assert not any(name.startswith(("nvidia", "dri", "kfd", "sd", "vd", "kvm", "mem", "tty", "loop")) for name in dev)
     assert [p for p in proc if p.isdigit()] == ["1"]
 
 
-@pytest.mark.parametrize("path", [str(REPO / "autograder" / "rubric.py"), str(REPO / "solutions" / "regularization_rnn.py"),
+@pytest.mark.parametrize("path", [str(REPO / "autograder" / "rubric.py"), *map(str, sorted((REPO / "solutions").glob("*.py"))),
                                   "/root/.bashrc", "/etc/shadow", "/site-packages/autograder/checks/api.py"])
 def test_grader_files_are_invisible(sandbox, path):
     returned, _ = run(sandbox, f"return open({path!r}).read()")

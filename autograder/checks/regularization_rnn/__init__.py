@@ -3,7 +3,8 @@
 Each exercise has one check module (``dropout``, ``l2``, ``softmax_ce``,
 ``rnn_shaping``); the hidden inputs live in ``inputs``, the Keras reference
 answers in ``references``, and the catalogue of known mistakes (with the score
-each must get) in ``mistakes.toml``.
+each must get) in ``mistakes.toml``. What each exercise is worth comes from
+its test cell in the notebook.
 """
 from autograder.assignment import Assignment, Exercise
 
@@ -35,4 +36,4 @@ ASSIGNMENT = Assignment(
             lecture="004_818fa62321bb76fc.txt, Sequence dataset",
         ),
     ),
-)
+).with_notebook_points()

@@ -6,7 +6,8 @@ draws them, so a kept fraction p̂ over n entries obeys Hoeffding's inequality
     P(|p̂ - p| >= t) <= 2 exp(-2 n t²).
 The module makes at most M = 5000 such comparisons: two masks of 500 x 1000,
 each compared overall (n = 5e5), row by row (500 rows, n = 1000) and column by
-column (1000 columns, n = 500): 2 * 1501 = 3002; plus one mean comparison.
+column (1000 columns, n = 500): 2 * 1501 = 3002; plus one mean comparison and
+one count comparison (below).
 Giving each comparison the failure probability delta / M with delta = 1e-6,
 the union bound makes the chance that a correct solution fails any of them
 below 1e-6, when
@@ -22,10 +23,15 @@ The mean of inverted dropout's output y_i = x_i m_i / p, with y_i in
 and gets the same share delta / M: t = sqrt(ln(2M/delta) Σ (x_i/p)² / (2 n²)) ≈ 0.037
 for n = 4e4 entries of mean about 1.5 at p = 0.7 (missing or wrong rescaling
 moves it by 0.45 or more).
+Entries drawn one by one, not an exact count kept: the kept counts of K = 8
+masks of n = 1000 entries at p = 0.5 are independent Binomial(1000, 0.5), so
+all K are equal with probability sum_k P(k)^K <= max_k P(k)^(K-1) =
+0.0252^7 ≈ 6.5e-12, below delta / M; a mask that keeps exactly round(p n)
+entries has K equal counts every time.
 The other events a correct solution could trip are far rarer: two independent
 masks of 1e4 entries agree with probability at most (p² + (1-p)²)^1e4 = 2^-1e4
-at p = 0.5, and a 1e4-entry output lacks a 0 or a 1/p value with probability
-below 0.8^1e4.
+at p = 0.5 (2400 entries at p = 0.8: 0.68^2400), and a 1e4-entry output lacks
+a 0 or a 1/p value with probability below 0.8^1e4.
 """
 from __future__ import annotations
 
@@ -33,12 +39,13 @@ import math
 
 import numpy as np
 
-from autograder.checks.api import Rng, check, expect_array, expect_raises, result
+from autograder.checks.api import Rng, called, check, expect_array, expect_raises, expect_unchanged, result
 from autograder.checks.regularization_rnn import inputs as hidden
 
 LECTURE = "003_ab2276fd2fad6cef.txt, Inverted Dropout"
 LECTURE_MASK = "003_ab2276fd2fad6cef.txt, Inside a Dropout Layer"
 LECTURE_PREDICTION = "003_ab2276fd2fad6cef.txt, During Prediction Time"
+LECTURE_EXAMPLE = "003_ab2276fd2fad6cef.txt, Dropout Example"
 
 COMPARISONS = 5000
 DELTA = 1e-6
@@ -50,12 +57,16 @@ def hoeffding_tolerance(n: int) -> float:
     return math.sqrt(_LOG_TERM / (2 * n))
 
 
-def _training_output(returned, shape):
-    value = result(returned)
+def _pair(value, shape):
+    """inverted_dropout's (output, mask), both of ``shape``, or a failed check."""
     assert isinstance(value, (tuple, list)) and len(value) == 2, "inverted_dropout should return (output, mask)"
     out = expect_array(value[0], shape=shape, kinds="f")
     mask = expect_array(value[1], shape=shape, kinds="b")
     return out, mask
+
+
+def _training_output(returned, shape):
+    return _pair(result(returned), shape)
 
 
 def _same_values(found: np.ndarray, wanted: np.ndarray) -> bool:
@@ -67,14 +78,21 @@ def _same_values(found: np.ndarray, wanted: np.ndarray) -> bool:
 
 @check(
     tier=1,
-    says="dropout_mask and inverted_dropout run on ordinary input and return a boolean mask of the input's shape and an output of the input's shape",
+    says="dropout_mask(shape, keep_prob, rng) runs on ordinary input and returns a boolean array of the requested shape",
+    lecture=LECTURE_MASK,
+)
+def test_contract_dropout_mask(student):
+    expect_array(called(student, "dropout_mask", (4, 5), 0.5, Rng(0)), shape=(4, 5), kinds="b")
+
+
+@check(
+    tier=1,
+    says="inverted_dropout(x, keep_prob, rng) runs on an ordinary array and returns (output, mask): a float array and a boolean array, both of x's shape",
     lecture=LECTURE,
 )
-def test_contract(student):
+def test_contract_inverted_dropout(student):
     x = np.arange(20.0).reshape(4, 5) - 7.0
-    mask = result(student.call("dropout_mask", (4, 5), 0.5, Rng(0)))
-    expect_array(mask, shape=(4, 5), kinds="b")
-    _training_output(student.call("inverted_dropout", x, 0.5, Rng(1)), (4, 5))
+    _pair(called(student, "inverted_dropout", x, 0.5, Rng(1)), x.shape)
 
 
 @check(
@@ -117,6 +135,20 @@ def test_reproducible_with_seed(student):
     first = expect_array(result(student.call("dropout_mask", hidden.SMALL_SHAPE, hidden.SMALL_KEEP, Rng(hidden.SAME_SEED))), kinds="b")
     second = expect_array(result(student.call("dropout_mask", hidden.SMALL_SHAPE, hidden.SMALL_KEEP, Rng(hidden.SAME_SEED))), kinds="b")
     assert np.array_equal(first, second), "two generators with one seed gave different masks"
+
+
+@check(
+    tier=2,
+    says="dropout_mask draws every entry on its own, so the number of entries kept varies from mask to mask (it is keep_prob only on average)",
+    lecture=LECTURE_EXAMPLE,
+)
+def test_entries_drawn_independently(student):
+    rng = Rng(hidden.COUNT_SEED)
+    counts = set()
+    for _ in range(hidden.COUNT_MASKS):
+        mask = expect_array(result(student.call("dropout_mask", hidden.COUNT_SHAPE, hidden.COUNT_KEEP, rng)), shape=hidden.COUNT_SHAPE, kinds="b")
+        counts.add(int(np.count_nonzero(mask)))
+    assert len(counts) > 1, f"every one of {hidden.COUNT_MASKS} masks kept exactly {counts.pop()} entries"
 
 
 @check(
@@ -171,7 +203,49 @@ def test_prediction_mode_is_identity(student):
     mask = expect_array(value[1], shape=x.shape, kinds="b")
     assert np.allclose(out, x, rtol=hidden.RTOL, atol=hidden.ATOL), "output differs from the input at prediction time"
     assert mask.all(), "mask drops entries at prediction time"
-    assert np.array_equal(returned.args_after[0], x), "the input was modified"
+
+
+@check(
+    tier=2,
+    says="inverted_dropout leaves the x it is given unchanged, in training and at prediction time",
+    lecture=LECTURE,
+)
+def test_leaves_x_unchanged(student):
+    x = hidden.X_DROPOUT
+    for training in (True, False):
+        returned = student.call("inverted_dropout", x, hidden.KEEP_DROPOUT, Rng(hidden.DROPOUT_SEED), training=training)
+        result(returned)
+        expect_unchanged(returned, x)
+
+
+@check(
+    tier=2,
+    says="inverted_dropout also takes x as a nested Python list, as an array of the same values",
+    lecture=LECTURE,
+)
+def test_accepts_a_list(student):
+    x = hidden.X_LIST
+    values = np.asarray(x)
+    out, mask = _training_output(student.call("inverted_dropout", x, hidden.KEEP_DROPOUT, Rng(hidden.DROPOUT_SEED)), values.shape)
+    assert np.allclose(out, values * mask / hidden.KEEP_DROPOUT, rtol=hidden.RTOL, atol=hidden.ATOL), "training output of a list is not x * mask / keep_prob"
+    out, _ = _pair(result(student.call("inverted_dropout", x, hidden.KEEP_DROPOUT, Rng(hidden.DROPOUT_SEED), training=False)), values.shape)
+    assert np.allclose(out, values, rtol=hidden.RTOL, atol=hidden.ATOL), "prediction output of a list is not its values"
+
+
+@check(
+    tier=2,
+    says="inverted_dropout draws its mask from the generator it is given: generators with one seed give one mask, and two calls on one generator give two different masks",
+    lecture=LECTURE_MASK,
+)
+def test_inverted_dropout_draws_from_rng(student):
+    x, keep_prob = hidden.X_DROPOUT, hidden.KEEP_DROPOUT
+    _, first = _training_output(student.call("inverted_dropout", x, keep_prob, Rng(hidden.RNG_SEED)), x.shape)
+    _, again = _training_output(student.call("inverted_dropout", x, keep_prob, Rng(hidden.RNG_SEED)), x.shape)
+    assert np.array_equal(first, again), "two generators with one seed gave different masks"
+    rng = Rng(hidden.RNG_SEED)
+    _, one = _training_output(student.call("inverted_dropout", x, keep_prob, rng), x.shape)
+    _, two = _training_output(student.call("inverted_dropout", x, keep_prob, rng), x.shape)
+    assert not np.array_equal(one, two), "the same mask twice from one generator"
 
 
 @check(

@@ -21,11 +21,20 @@ SMALL_KEEP = 0.5
 SAME_GENERATOR_SEED = 21
 SAME_SEED = 22
 
+# Entries drawn one by one: the kept counts of COUNT_MASKS masks from one
+# generator must not all be equal (see dropout.py for the bound).
+COUNT_SHAPE = (1000,)
+COUNT_KEEP = 0.5
+COUNT_MASKS = 8
+COUNT_SEED = 23
+
 # inverted_dropout on ordinary data: the output is x * mask / keep_prob.
 _rng = np.random.default_rng(1001)
 X_DROPOUT = _rng.normal(size=(40, 60))
 KEEP_DROPOUT = 0.8
 DROPOUT_SEED = 31
+RNG_SEED = 34
+X_LIST = [[1.5, -2.0, 0.25, 4.0], [3.0, 0.5, -1.0, 2.5], [0.75, -0.5, 1.25, -3.0]]
 
 # Mean preservation: positive entries in [1, 2], 4e4 of them.
 X_MEAN = _rng.uniform(1.0, 2.0, size=(100, 400))
@@ -55,7 +64,13 @@ NEGATIVE_LAMBDA = -0.1
 _rng = np.random.default_rng(3003)
 N_CLASSES = 10
 LOGITS_MODERATE = np.clip(_rng.normal(scale=4.0, size=(64, N_CLASSES)), -10.0, 10.0)
-Y_MODERATE = np.eye(N_CLASSES)[_rng.integers(0, N_CLASSES, size=64)]
+# Ordinary predictions: each label on a class the logits give probability
+# LIKELY or more, where a small constant inside the log or a clip of the
+# probabilities changes the loss by less than the tolerance (see softmax_ce.py).
+LIKELY = 0.05
+_p = np.exp(LOGITS_MODERATE - LOGITS_MODERATE.max(axis=1, keepdims=True))
+_p /= _p.sum(axis=1, keepdims=True)
+Y_MODERATE = np.eye(N_CLASSES)[[_rng.choice(np.flatnonzero(row >= LIKELY)) for row in _p]]
 
 # Rows a naive exp overflows or underflows on; every entry is exact in float32.
 LOGITS_EXTREME = np.array(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.api import check, expect_array, expect_number, expect_raises, result
+from autograder.checks.api import called, check, expect_array, expect_number, expect_raises, expect_unchanged, result
 from autograder.checks.regularization_rnn import inputs as hidden
 
 LECTURE = "003_ab2276fd2fad6cef.txt, L2 Regularization"
@@ -20,16 +20,34 @@ def _close_number(found: float, wanted: float) -> bool:
     return abs(found - wanted) <= hidden.ATOL + hidden.RTOL * abs(wanted)
 
 
+_W = np.arange(6.0).reshape(2, 3) / 10
+
+
 @check(
     tier=1,
-    says="l2_penalty, l2_gradient_term and sgd_step_l2 run on ordinary input and return a number, an array of the kernel's shape and an array of the kernel's shape",
+    says="l2_penalty(weights, lam) runs on a list of ordinary kernels and returns a number",
     lecture=LECTURE,
 )
-def test_contract(student):
-    W = np.arange(6.0).reshape(2, 3) / 10
-    expect_number(result(student.call("l2_penalty", [W, W.T], 0.01)))
-    expect_array(result(student.call("l2_gradient_term", W, 0.01)), shape=W.shape, kinds="f")
-    expect_array(result(student.call("sgd_step_l2", W, np.ones_like(W), 0.01, 0.1)), shape=W.shape, kinds="f")
+def test_contract_l2_penalty(student):
+    expect_number(called(student, "l2_penalty", [_W, _W.T], 0.01))
+
+
+@check(
+    tier=1,
+    says="l2_gradient_term(W, lam) runs on an ordinary kernel and returns a float array of the kernel's shape",
+    lecture=LECTURE_BACKPROP,
+)
+def test_contract_l2_gradient_term(student):
+    expect_array(called(student, "l2_gradient_term", _W, 0.01), shape=_W.shape, kinds="f")
+
+
+@check(
+    tier=1,
+    says="sgd_step_l2(W, dW, lam, lr) runs on an ordinary kernel and returns a float array of the kernel's shape",
+    lecture=LECTURE_BACKPROP,
+)
+def test_contract_sgd_step_l2(student):
+    expect_array(called(student, "sgd_step_l2", _W, np.ones_like(_W), 0.01, 0.1), shape=_W.shape, kinds="f")
 
 
 @check(
@@ -52,6 +70,16 @@ def test_penalty_matches_keras(student, reference):
 def test_penalty_zero_lambda(student):
     found = expect_number(result(student.call("l2_penalty", list(hidden.KERNELS), 0.0)))
     assert abs(found) <= 1e-12, f"penalty {found} for lam=0"
+
+
+@check(
+    tier=2,
+    says="l2_penalty of an empty list of kernels (a model with no regularised layer) is 0.0",
+    lecture=LECTURE,
+)
+def test_penalty_of_no_kernels(student):
+    found = expect_number(result(student.call("l2_penalty", [], hidden.LAMBDAS[0])))
+    assert found == 0.0, f"penalty {found} for no kernels"
 
 
 @check(
@@ -87,8 +115,7 @@ def test_sgd_step_leaves_w(student):
     W, dW = hidden.W_STEP, hidden.DW_STEP
     returned = student.call("sgd_step_l2", W, dW, hidden.LAM_STEP, hidden.LR_STEP)
     result(returned)
-    assert np.array_equal(returned.args_after[0], W), "W was modified"
-    assert np.array_equal(returned.args_after[1], dW), "dW was modified"
+    expect_unchanged(returned, W, dW)
 
 
 @check(

@@ -171,4 +171,3 @@ PRECOMPUTED: dict[str, Callable[[ModuleType], Any]] = {
     "softmax": softmax_values,
     "windows": windows,
 }
-

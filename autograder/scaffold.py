@@ -1,0 +1,193 @@
+"""``autograder new NAME``: start an assignment that selfcheck and release accept at once.
+
+It writes the four parts every assignment has, around one worked example
+exercise (``relu``) for the instructor to replace: the source notebook
+(markdown, a solution cell with the ``def`` line and docstring outside the
+solution markers, a 2-point visible test cell), the checks package
+(``__init__.py`` with ``ASSIGNMENT``, ``relu.py`` with a tier-1 and a tier-2
+check, ``references.py``), a ``mistakes.toml`` with one entry, and the
+exported solution. Nothing is written when the name is unusable or taken.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from string import Template
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from autograder.assignment import CHECKS_ROOT, check_name
+from autograder.course import Course
+from autograder.errors import UserError
+from autograder.export_solution import export
+
+LECTURE = "000_7998d2d354c86fc6.txt, Vanishing gradients – A problem in deep neural nets"
+
+INTRO = """# $name
+
+*Started with `autograder new $name`: replace the example exercise with your
+own, keeping its layout (a solution cell `EXERCISE_solution`, then a graded
+test cell `test_EXERCISE`), and this paragraph with your introduction.*
+
+**How to work.** Each exercise has one cell with the functions already
+declared: their `def` lines and docstrings say what each function takes and
+returns. In each function, replace `# YOUR CODE HERE` /
+`raise NotImplementedError()` with your code, then run the test cell below it.
+The visible tests are only sanity checks; the grader runs more (hidden) tests."""
+
+EXERCISE = """## Exercise 1: ReLU (2 points)
+
+*Lecture `000_7998d2d354c86fc6.txt`, slide "Vanishing gradients – A problem in deep neural nets".*
+
+The rectified linear unit, $\\operatorname{relu}(x) = \\max(0, x)$, is the
+lecture's candidate activation against vanishing gradients: its gradient is
+1 for every positive input, however large.
+
+**Write** `relu(x)`: `max(0, x)` entry by entry, for a NumPy array `x` of any
+shape, returned as a new array; leave `x` itself unchanged."""
+
+SOLUTION = '''def relu(x):
+    """max(0, x) entry by entry, for an array x of any shape: a new float array of x's shape.
+    x itself is left unchanged."""
+    ### BEGIN SOLUTION
+    return np.maximum(np.asarray(x, dtype=float), 0.0)
+    ### END SOLUTION'''
+
+TEST = '''# Visible sanity checks for Exercise 1 (the grader runs more).
+out = relu(np.array([-2.0, 0.0, 3.0]))
+assert np.array_equal(out, [0.0, 0.0, 3.0]), f"relu([-2, 0, 3]) should be [0, 0, 3], got {out}"
+print("Exercise 1: visible tests passed.")'''
+
+PACKAGE = '''"""Hidden checks of `$name`: one module per exercise, the hidden inputs and Keras
+answers in ``references``, the known mistakes in ``mistakes.toml``. What each
+exercise is worth comes from its test cell in the notebook."""
+from autograder.assignment import Assignment, Exercise
+
+ASSIGNMENT = Assignment(
+    name="$name",
+    exercises=(
+        Exercise("relu", "ReLU", ("relu",), lecture="$lecture"),
+    ),
+).with_notebook_points()
+'''
+
+CHECKS = '''"""Checks of the `relu` exercise: relu. Tier 1 is the idea the lecture teaches, tier 2 the full behaviour."""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks.api import called, check, expect_array, expect_unchanged, result
+from autograder.checks.$name import references as hidden
+
+LECTURE = "$lecture"
+
+
+@check(
+    tier=1,
+    says="relu(x) runs on an ordinary array and returns max(0, x) entry by entry, as keras.activations.relu does",
+    lecture=LECTURE,
+)
+def test_contract_relu(student, reference):
+    found = expect_array(called(student, "relu", hidden.X), shape=hidden.X.shape, kinds="f")
+    assert np.allclose(found, reference["relu"], rtol=1e-5, atol=1e-6), "relu differs from Keras"
+
+
+@check(
+    tier=2,
+    says="relu leaves the array it is given unchanged",
+    lecture=LECTURE,
+)
+def test_leaves_x_unchanged(student):
+    returned = student.call("relu", hidden.X)
+    result(returned)
+    expect_unchanged(returned, hidden.X)
+'''
+
+REFERENCES = '''"""Hidden inputs of `$name` and Keras's answers on them, computed once and cached on disk."""
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, Callable
+
+import numpy as np
+
+X = np.linspace(-3.0, 3.0, 24).reshape(4, 6)
+"""Negative and positive values, and no zero: relu's two branches."""
+
+
+def relu(keras: ModuleType) -> np.ndarray:
+    return np.asarray(keras.ops.convert_to_numpy(keras.activations.relu(X.astype("float32"))), dtype=np.float64)
+
+
+PRECOMPUTED: dict[str, Callable[[ModuleType], Any]] = {"relu": relu}
+'''
+
+MISTAKES = """# Known mistakes and the score each must get; `autograder selfcheck $name` proves every one.
+# name, exercise, expected (0 to the exercise's points), description, code (appended after the
+# exercise's solution cell; `np` is numpy), optional replace = true (code replaces the cell).
+
+[[mistake]]
+name = "relu_in_place"
+exercise = "relu"
+expected = 1
+description = "Sets the negative entries of x to 0 in place and returns x."
+code = '''
+def relu(x):
+    x[x < 0] = 0.0
+    return x
+'''
+"""
+
+
+def _notebook(name: str) -> nbformat.NotebookNode:
+    def graded(grade_id: str, *, solution: bool = False, points: int | None = None) -> dict:
+        nbgrader = {"grade": points is not None, "grade_id": grade_id, "locked": not solution, "schema_version": 3, "solution": solution, "task": False}
+        if points is not None:
+            nbgrader["points"] = points
+        return {"nbgrader": nbgrader}
+
+    cells = [
+        new_markdown_cell(Template(INTRO).substitute(name=name), id="intro"),
+        new_code_cell("import numpy as np", id="imports", metadata=graded("imports")),
+        new_markdown_cell(EXERCISE, id="relu-intro"),
+        new_code_cell(SOLUTION, id="relu_solution", metadata=graded("relu_solution", solution=True)),
+        new_code_cell(TEST, id="test_relu", metadata=graded("test_relu", points=2)),
+    ]
+    return new_notebook(
+        cells=cells,
+        metadata={"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}, "language_info": {"name": "python"}},
+    )
+
+
+def scaffold(course: Course, name: str) -> list[Path]:
+    """Write a new assignment's parts; return the paths written, the exported solution last."""
+    check_name(name)
+    if not course.is_nbgrader_course:
+        raise UserError(f"No nbgrader course at {course.root}: expected nbgrader_config.py there.")
+    checks = CHECKS_ROOT / name
+    taken = [p for p in (course.source_notebook(name).parent, checks, CHECKS_ROOT / f"{name}.py", course.solution_module(name)) if p.exists()]
+    if taken:
+        raise UserError(f"'{name}' is taken: {taken[0]} already exists.")
+    fill = {"name": name, "lecture": LECTURE}
+    files = {
+        course.source_notebook(name): nbformat.writes(_notebook(name)) + "\n",
+        checks / "__init__.py": Template(PACKAGE).substitute(fill),
+        checks / "relu.py": Template(CHECKS).substitute(fill),
+        checks / "references.py": Template(REFERENCES).substitute(fill),
+        checks / "mistakes.toml": Template(MISTAKES).substitute(fill),
+    }
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return [*files, export(course, name)]
+
+
+def run(args: argparse.Namespace) -> int:
+    course = Course.find(args.course)
+    written = scaffold(course, args.assignment)
+    print(f"New assignment '{args.assignment}', with one example exercise (relu) to replace:")
+    for path in written:
+        print(f"  {path.relative_to(course.root) if path.is_relative_to(course.root) else path}")
+    print(f"Next: edit the notebook in Jupyter, then `autograder selfcheck {args.assignment}` and `autograder release {args.assignment}`.")
+    return 0

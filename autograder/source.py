@@ -1,0 +1,92 @@
+"""The source notebook, ``assignments/NAME/NAME.ipynb``, read as plain nbgrader markup.
+
+It is the one thing an instructor writes, in Jupyter. The engine maps cells by
+their nbgrader grade ids, so the conventions are fixed:
+
+* ``EXERCISE_solution``: a solution cell. Its ``def`` lines and docstrings stay
+  outside ``### BEGIN SOLUTION`` / ``### END SOLUTION``, so that nbgrader's
+  release hands students the signatures and replaces only the bodies.
+* ``test_EXERCISE``: the exercise's graded, visible test cell, after the
+  solution cell; its ``points`` are what the exercise is worth.
+* Any other code cell before the last solution cell is code the exercises rely
+  on (imports, helpers). Cells after it (optional extras) are not exported.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import nbformat
+
+from autograder.errors import UserError
+from autograder.solution import Part, Solution
+
+SOLUTION_SUFFIX = "_solution"
+TEST_PREFIX = "test_"
+BEGIN, END = "BEGIN SOLUTION", "END SOLUTION"
+"""nbgrader's delimiters; like nbgrader, a line holding one anywhere is a marker line."""
+
+
+def read_source(path: Path, name: str) -> Solution:
+    """The solution the notebook holds, markers removed, each exercise with its test cell's points."""
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise UserError(f"No source notebook at {path}.") from None
+    except (OSError, ValueError) as error:
+        raise UserError(f"{path} is not a readable notebook ({type(error).__name__}).") from None
+    parts: list[Part] = []
+    points: dict[str, int] = {}
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        nbgrader = cell.metadata.get("nbgrader", {})
+        grade_id = str(nbgrader.get("grade_id", ""))
+        if nbgrader.get("solution"):
+            parts.append(_solution_part(path, grade_id, cell.source, parts))
+        elif nbgrader.get("grade"):
+            exercise = _tested_exercise(path, grade_id, parts, points)
+            points[exercise] = _points(path, grade_id, nbgrader.get("points"))
+        else:
+            parts.append(Part(cell.source.strip("\n")))
+    exercises = [part.exercise for part in parts if part.exercise is not None]
+    if not exercises:
+        raise UserError(f"{path} has no solution cell: mark one with the grade id EXERCISE{SOLUTION_SUFFIX}.")
+    untested = [exercise for exercise in exercises if exercise not in points]
+    if untested:
+        raise UserError(f"Exercise '{untested[0]}' in {path} has no graded test cell '{TEST_PREFIX}{untested[0]}' after its solution cell.")
+    last = max(i for i, part in enumerate(parts) if part.exercise is not None)
+    kept = [part for part in parts[: last + 1] if part.exercise is not None or part.code]
+    return Solution(name, tuple(Part(p.code, p.exercise, points[p.exercise]) if p.exercise else p for p in kept))
+
+
+def _solution_part(path: Path, grade_id: str, source: str, earlier: list[Part]) -> Part:
+    exercise = grade_id.removesuffix(SOLUTION_SUFFIX)
+    if not grade_id.endswith(SOLUTION_SUFFIX) or not exercise.isidentifier():
+        raise UserError(f"Solution cell '{grade_id}' in {path} needs the grade id EXERCISE{SOLUTION_SUFFIX}, EXERCISE a Python name.")
+    if any(part.exercise == exercise for part in earlier):
+        raise UserError(f"{path} has two solution cells '{grade_id}'.")
+    lines = source.splitlines()
+    if not any(BEGIN in line for line in lines):
+        raise UserError(
+            f"Solution cell '{grade_id}' in {path} has no `### {BEGIN}` line: keep each def line and docstring "
+            "above it and the body between the markers, so that students get the signature."
+        )
+    code = "\n".join(line for line in lines if BEGIN not in line and END not in line)
+    return Part(code.strip("\n"), exercise)
+
+
+def _tested_exercise(path: Path, grade_id: str, earlier: list[Part], tested: dict[str, int]) -> str:
+    exercise = grade_id.removeprefix(TEST_PREFIX)
+    if not grade_id.startswith(TEST_PREFIX) or not any(part.exercise == exercise for part in earlier):
+        raise UserError(f"Graded cell '{grade_id}' in {path} is not '{TEST_PREFIX}EXERCISE' after the solution cell 'EXERCISE{SOLUTION_SUFFIX}'.")
+    if exercise in tested:
+        raise UserError(f"{path} has two test cells '{grade_id}'.")
+    return exercise
+
+
+def _points(path: Path, grade_id: str, points: object) -> int:
+    whole = isinstance(points, (int, float)) and not isinstance(points, bool) and math.isfinite(points) and points == int(points)
+    if not whole or points < 1:
+        raise UserError(f"Test cell '{grade_id}' in {path} must be worth a whole number of points, at least 1, not {points!r}.")
+    return int(points)

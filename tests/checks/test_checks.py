@@ -1,0 +1,159 @@
+"""Every assignment's hidden checks, tested in this process against its exported
+reference solution, every entry of its mistake catalogue (mistakes.toml) and
+answers with a NaN or an infinity slipped in.
+
+Keras reference values are computed once per assignment, into a temporary cache.
+"""
+from __future__ import annotations
+
+import functools
+import types
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from autograder.assignment import Assignment, available_assignments, load_assignment
+from autograder.checks.api import Check, Returned, call_check, collect_checks
+from autograder.checks.trusted import TrustedStudent
+from autograder.reference import KerasReferences
+from autograder.rubric import grade_exercise
+from autograder.selfcheck import Mistake, load_mistakes, with_mistake
+from autograder.solution import Solution, import_solution, installed, render
+
+ASSIGNMENTS = available_assignments()
+
+
+@functools.cache
+def assignment(name: str) -> Assignment:
+    return load_assignment(name)
+
+
+@functools.cache
+def checks(name: str) -> dict[str, list[Check]]:
+    return {e.name: collect_checks(e.name, assignment(name).modules[e.name]) for e in assignment(name).exercises}
+
+
+@functools.cache
+def mistakes(name: str) -> tuple[Mistake, ...]:
+    return tuple(load_mistakes(assignment(name)))
+
+
+@functools.cache
+def solution(name: str) -> Solution:
+    return installed(name)
+
+
+@pytest.fixture(scope="module")
+def refs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, KerasReferences]:
+    """Per assignment, its references warmed into a temporary cache on first use."""
+    cache = tmp_path_factory.mktemp("references")
+
+    class Warmed(dict):
+        def __missing__(self, name: str) -> KerasReferences:
+            references = self[name] = KerasReferences(assignment(name), device="cpu", cache_dir=cache)
+            references.warm()
+            return references
+
+    return Warmed()
+
+
+def module_of(name: str, code: Solution) -> types.ModuleType:
+    module = types.ModuleType(f"student_{name}")
+    exec(compile(render(code), f"<{name}>", "exec"), module.__dict__)
+    return module
+
+
+def defined_functions(module: types.ModuleType) -> set[str]:
+    return {name for name, value in vars(module).items() if callable(value) and not isinstance(value, type)}
+
+
+def graded(name: str, exercise: str, module: types.ModuleType, student: Any, refs: dict[str, KerasReferences]):
+    with np.errstate(all="ignore"):
+        return grade_exercise(
+            assignment(name).exercise(exercise), checks(name)[exercise], defined_functions(module), student, refs[name]
+        )
+
+
+# ------------------------------------------------------------------ (a) solution
+
+@pytest.mark.parametrize(
+    "name, exercise, check_name",
+    [(name, exercise, c.name) for name in ASSIGNMENTS for exercise, cs in checks(name).items() for c in cs],
+)
+def test_solution_passes_every_check(name, exercise, check_name, refs):
+    (check_,) = [c for c in checks(name)[exercise] if c.name == check_name]
+    call_check(check_, {"student": TrustedStudent(import_solution(name)), "reference": refs[name]})
+
+
+@pytest.mark.parametrize("name, exercise", [(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
+def test_solution_scores_full_points(name, exercise, refs):
+    module = import_solution(name)
+    grade, outcomes = graded(name, exercise, module, TrustedStudent(module), refs)
+    assert grade.score == grade.max_score == assignment(name).exercise(exercise).points, [o for o in outcomes if not o.passed]
+
+
+# ------------------------------------------------------------------ (b) mistakes
+
+@pytest.mark.parametrize("name, mistake", [(name, m) for name in ASSIGNMENTS for m in mistakes(name)], ids=lambda v: getattr(v, "name", v))
+def test_mistake_gets_expected_score(name, mistake, refs):
+    module = module_of(mistake.name, with_mistake(solution(name), mistake))
+    grade, outcomes = graded(name, mistake.exercise, module, TrustedStudent(module), refs)
+    failed = [(o.check, o.tier, o.detail) for o in outcomes if not o.passed]
+    assert grade.score == mistake.expected, f"{mistake.name}: score {grade.score} ({grade.status}), failed {failed}"
+
+
+# ------------------------------------------------------------------ (c) hostile values
+
+class Poisoned:
+    """The solution, with ``bad`` in place of the first entry of every float it returns."""
+
+    def __init__(self, student: TrustedStudent, bad: float) -> None:
+        self.student, self.bad, self.poisoned = student, bad, False
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> Returned:
+        returned = self.student.call(function, *args, **kwargs)
+        return replace(returned, value=self._poison(returned.value))
+
+    def _poison(self, value: Any) -> Any:
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size:
+            value = value.copy()
+            value.flat[0] = self.bad
+        elif isinstance(value, float):
+            value = self.bad
+        elif isinstance(value, (tuple, list)):
+            return type(value)(self._poison(v) for v in value)
+        else:
+            return value
+        self.poisoned = True
+        return value
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("name, exercise", [(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
+def test_a_nan_or_infinity_in_an_answer_never_scores_full_points(name, exercise, bad, refs):
+    module = import_solution(name)
+    student = Poisoned(TrustedStudent(module), bad)
+    grade, _ = graded(name, exercise, module, student, refs)
+    if not student.poisoned:
+        pytest.skip(f"{exercise} returns no float")
+    assert grade.score < grade.max_score
+
+
+# ------------------------------------------------------------------ (d) catalogue and contracts
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_catalogue_is_well_formed(name):
+    names = [m.name for m in mistakes(name)]
+    assert names and len(names) == len(set(names)), "mistake names must be unique"
+    for mistake in mistakes(name):
+        assert mistake.description.strip() and mistake.code.strip(), mistake.name
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_function_has_its_own_tier_one_contract_check(name):
+    for exercise in assignment(name).exercises:
+        tiers = {c.name: c.tier for c in checks(name)[exercise.name]}
+        for function in exercise.functions:
+            assert tiers.get(f"test_contract_{function}") == 1, f"{exercise.name}: no tier-1 test_contract_{function}"
