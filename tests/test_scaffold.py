@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox.pool import confinement_problem
+from autograder.sandbox.confinement import detect
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "scaffolded_demo"
@@ -67,7 +67,7 @@ def test_the_checks_pass_on_the_solution_under_plain_pytest(course):
     assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
 
 
-@pytest.mark.skipif(confinement_problem() is not None, reason="no sandbox here")
+@pytest.mark.skipif(not detect().confined, reason="no sandbox here")
 def test_selfcheck_passes_straight_away(course):
     done = autograder(course, "selfcheck", NAME)
     assert done.returncode == 0 and "1 mistakes and the reference solution, 0 disagreement(s)" in done.stdout, done.stdout[-3000:] + done.stderr
