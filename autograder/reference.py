@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from autograder import device as devices
 from autograder.assignment import Assignment
+from autograder.files import write_atomically
 from autograder.sandbox.wire import WireError, from_bytes, to_bytes
 
 
@@ -37,13 +38,6 @@ def checks_digest(assignment: Assignment) -> str:
 
 def default_cache_dir() -> Path:
     return Path(os.environ.get("AUTOGRADER_CACHE", Path.home() / ".cache" / "autograder"))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-    partial.write_bytes(data)
-    partial.replace(path)
 
 
 class KerasReferences:
@@ -93,7 +87,7 @@ class KerasReferences:
                 pass
         keras = self._keras()
         values = {name: compute(keras) for name, compute in self._module.PRECOMPUTED.items()}
-        _write_atomically(self._cache, to_bytes(values))
+        write_atomically(self._cache, to_bytes(values))
         return values
 
 

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from autograder.files import write_atomically
+
 RESULTS_FILE = "results.jsonl"
 
 
@@ -92,6 +94,4 @@ class ResultStore:
 
     def rewrite(self, records: Iterable[SubmissionGrade]) -> None:
         """Compact the file to one line per student, atomically."""
-        partial = self.path.with_suffix(".tmp")
-        partial.write_text("".join(r.to_json() + "\n" for r in records))
-        partial.replace(self.path)
+        write_atomically(self.path, "".join(r.to_json() + "\n" for r in records))

@@ -21,7 +21,8 @@ import io
 from pathlib import Path
 
 from autograder.errors import UserError
-from autograder.outputs.common import load_graded, safe_cell, write_atomically
+from autograder.outputs.common import load_graded, safe_cell
+from autograder.files import write_atomically
 from autograder.results import SubmissionGrade
 from autograder.text import clean_text
 

@@ -137,19 +137,3 @@ def load_graded(args) -> tuple[Course, Assignment, Path, list[SubmissionGrade]]:
     if not records:
         raise no_grades(args.assignment, out)
     return course, describe_assignment(args.assignment, records), out, sorted_records(records)
-
-
-def write_atomically(path: Path, data: str | bytes) -> Path:
-    """Readers (and a kill mid-write) see the old file or the new one, never half of one.
-
-    Text is cleaned by its writer; a surrogate that still got here becomes
-    ``?`` rather than an exception that would leave the output missing.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".tmp")
-    if isinstance(data, bytes):
-        partial.write_bytes(data)
-    else:
-        partial.write_text(data, encoding="utf-8", errors="replace", newline="")
-    partial.replace(path)
-    return path

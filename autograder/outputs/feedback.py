@@ -25,8 +25,8 @@ from autograder.outputs.common import (
     safe_file_name,
     sorted_records,
     status_text,
-    write_atomically,
 )
+from autograder.files import write_atomically
 from autograder.results import SubmissionGrade
 from autograder.student_files import Folder, Refused
 from autograder.text import clean_text, student_id_for

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterable
 
 from autograder.assignment import Assignment
-from autograder.outputs.common import exercise_grades, safe_cell, sorted_records, write_atomically
+from autograder.outputs.common import exercise_grades, safe_cell, sorted_records
+from autograder.files import write_atomically
 from autograder.results import SubmissionGrade
 from autograder.text import clean_text
 

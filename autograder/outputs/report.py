@@ -25,8 +25,8 @@ from autograder.outputs.common import (
     needs_attention,
     sorted_records,
     status_text,
-    write_atomically,
 )
+from autograder.files import write_atomically
 from autograder.results import SubmissionGrade
 from autograder.text import clean_text
 
