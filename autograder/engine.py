@@ -24,7 +24,8 @@ from autograder.rubric import FAILURE_SENTENCES, CheckOutcome, grade_exercise
 from autograder.sandbox.pool import CellsDied, Sandbox, SandboxPool, SandboxSettings
 from autograder.submissions import Submission
 
-MAX_CELL_RETRIES = 4
+MAX_SESSIONS = 8
+"""Student processes one submission may use: a cell or an exercise that ends one costs a new one."""
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,11 @@ class Grader:
 
     def grade(self, submission: Submission) -> Graded:
         started = time.perf_counter()
-        runs: dict[str, ExerciseRun] = {}
-        skip: set[int] = set()
-        for exercise in self.assignment.exercises:
-            if submission.problem:
-                status = "no notebook" if submission.notebook is None else "unreadable"
-                runs[exercise.name] = ExerciseRun(ExerciseGrade(exercise.name, 0, exercise.points, status, (submission.problem,)), (), ())
-            else:
-                runs[exercise.name] = self._exercise_contained(submission, exercise, skip)
+        if submission.problem:
+            status = "no notebook" if submission.notebook is None else "unreadable"
+            runs = {e.name: ExerciseRun(ExerciseGrade(e.name, 0, e.points, status, (submission.problem,)), (), ()) for e in self.assignment.exercises}
+        else:
+            runs = self._contained(submission)
         return self._record(submission, runs, time.perf_counter() - started)
 
     def not_graded(self, submission: Submission) -> Graded:
@@ -79,38 +77,62 @@ class Grader:
         )
         return record, runs
 
-    def _exercise_contained(self, submission: Submission, exercise: Exercise, skip: set[int]) -> ExerciseRun:
-        """The exercise's run; an exception of any kind (a broken sandbox, a bug,
-        the grader's own memory) ends this exercise only, as an 'error'."""
-        try:
-            with self.sandboxes.checkout() as sandbox:
-                return self._exercise(sandbox, submission, exercise, skip)
-        except Exception:
-            detail = traceback.format_exc(limit=3)[-1500:]
-            print(f"autograder: grading {exercise.name} of one submission failed:\n{detail}", file=sys.stderr)
-            return _failed(exercise, "error", detail)
-
-    def _exercise(self, sandbox: Sandbox, submission: Submission, exercise: Exercise, skip: set[int]) -> ExerciseRun:
-        """Run the exercise in a fresh student process. A cell that kills or
-        hangs that process is left out of this and later sessions, as a
-        failed cell, so it costs only what depends on it."""
-        for _ in range(MAX_CELL_RETRIES):
-            cells = [(i, source) for i, source in submission.cells_for(self.assignment, exercise.name) if i not in skip]
+    def _contained(self, submission: Submission) -> dict[str, ExerciseRun]:
+        """Every exercise's run; an exception of any kind (a broken sandbox, a bug,
+        the grader's own memory) ends the exercise it happened in, as an 'error'."""
+        runs: dict[str, ExerciseRun] = {}
+        skip: set[int] = set()
+        for _ in range(MAX_SESSIONS):
+            todo = [e for e in self.assignment.exercises if e.name not in runs]
+            if not todo:
+                break
             try:
-                with sandbox.session(cells, list(exercise.functions)) as session:
+                with self.sandboxes.checkout() as sandbox:
+                    self._session(sandbox, submission, todo, skip, runs)
+            except Exception:
+                detail = traceback.format_exc(limit=3)[-1500:]
+                failed = next(e for e in self.assignment.exercises if e.name not in runs)
+                print(f"autograder: grading {failed.name} of one submission failed:\n{detail}", file=sys.stderr)
+                runs[failed.name] = _failed(failed, "error", detail)
+        for exercise in self.assignment.exercises:
+            runs.setdefault(exercise.name, _failed(exercise, "crashed"))
+        return runs
+
+    def _session(self, sandbox: Sandbox, submission: Submission, todo: list[Exercise], skip: set[int], runs: dict[str, ExerciseRun]) -> None:
+        """One student process runs the notebook's cells once, then each exercise's
+        checks in turn. A cell that kills or hangs the process is left out of the
+        next process as a failed cell, so it costs only what depends on it; an
+        exercise that kills or hangs it costs that exercise, and the next process
+        takes the rest."""
+        cells = [(i, source) for i, source in submission.cells_to_run() if i not in skip]
+        functions = [f for e in todo for f in e.functions]
+        try:
+            with sandbox.session(cells, functions, sandbox.settings.cells_seconds(len(todo))) as session:
+                owners = submission.exercise_of_cells(self.assignment)
+                for exercise in todo:
+                    session.begin_exercise()
                     grade, outcomes = grade_exercise(
-                        exercise, self.checks[exercise.name], session.defined, session, self.references, session.printed
+                        exercise, self.checks[exercise.name], session.defined, session, self.references,
+                        "".join(_section(session.printed, owners, exercise.name)),
                     )
-                    errors = tuple(session.cell_errors) + tuple(f"cell {i}: stopped the process" for i in sorted(skip))
-            except CellsDied as died:
-                if died.cell is None or died.cell in skip:
-                    return _failed(exercise, died.reason)
+                    errors = tuple(_section(session.cell_errors, owners, exercise.name))
+                    errors += tuple(f"cell {i}: stopped the process" for i in sorted(skip) if owners.get(i) == exercise.name)
+                    if errors:
+                        grade = replace(grade, printed=grade.printed + "\n[errors while running your notebook]\n" + "\n".join(errors))
+                    runs[exercise.name] = ExerciseRun(grade, tuple(outcomes), errors)
+                    if session.dead:
+                        return
+        except CellsDied as died:
+            if died.cell is None or died.cell in skip:
+                for exercise in todo:
+                    runs.setdefault(exercise.name, _failed(exercise, died.reason))
+            else:
                 skip.add(died.cell)
-                continue
-            if errors:
-                grade = replace(grade, printed=grade.printed + "\n[errors while running your notebook]\n" + "\n".join(errors))
-            return ExerciseRun(grade, tuple(outcomes), errors)
-        return _failed(exercise, "crashed")
+
+
+def _section(by_cell: dict[int, str], owners: dict[int, str], exercise: str) -> list[str]:
+    """The texts of the cells that belong to ``exercise``, in notebook order."""
+    return [text for index, text in sorted(by_cell.items()) if owners.get(index) == exercise]
 
 
 def _failed(exercise: Exercise, reason: str, detail: str = "") -> ExerciseRun:

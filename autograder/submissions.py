@@ -48,13 +48,28 @@ class Submission:
     problem: str | None = None
     note: str | None = None
 
-    def cells_for(self, assignment: Assignment, exercise: str) -> list[tuple[int, str]]:
-        """The code a student's notebook runs up to and including the exercise's
-        solution cell, visible test cells left out (all code cells if the
-        exercise's cell cannot be found)."""
-        own = [c.index for c in self.cells if c.role == SOLUTION and c.exercise == exercise]
-        last = own[-1] if own else max((c.index for c in self.cells), default=-1)
+    def cells_to_run(self) -> list[tuple[int, str]]:
+        """The code the notebook runs, top to bottom, up to the last exercise's
+        solution cell (what follows, such as optional demos, is not graded), visible
+        test cells left out; all code cells when no solution cell can be found."""
+        own = [c.index for c in self.cells if c.role == SOLUTION]
+        last = max(own) if own else max((c.index for c in self.cells), default=-1)
         return [(c.index, c.source) for c in self.cells if c.role != TEST and c.index <= last]
+
+    def exercise_of_cells(self, assignment: Assignment) -> dict[int, str]:
+        """Which exercise each cell belongs to: the first exercise whose solution
+        cell is at or after it. What a cell printed shows in that exercise's feedback."""
+        ends = sorted(
+            (max(c.index for c in self.cells if c.role == SOLUTION and c.exercise == e.name), e.name)
+            for e in assignment.exercises
+            if any(c.role == SOLUTION and c.exercise == e.name for c in self.cells)
+        )
+        owners: dict[int, str] = {}
+        for cell in self.cells:
+            owner = next((name for end, name in ends if cell.index <= end), None)
+            if owner is not None:
+                owners[cell.index] = owner
+        return owners
 
 
 def student_folders(submitted: Path) -> list[Path]:

@@ -89,9 +89,9 @@ def serve(channel: socket.socket) -> None:
             return
         op = request.get("op")
         if op == "cells":
-            errors = _run_cells(stream, namespace, request)
+            printed, errors = _run_cells(stream, namespace, request, output)
             defined = [name for name in request["functions"] if callable(namespace.get(name))]
-            _reply(stream, {"defined": defined, "errors": errors[:MAX_ERRORS], "printed": output.take()})
+            _reply(stream, {"defined": defined, "errors": errors[:MAX_ERRORS], "printed": printed})
         elif op == "call":
             _reply(stream, _call(namespace, generators, request))
             output.take()
@@ -102,8 +102,11 @@ def serve(channel: socket.socket) -> None:
             return
 
 
-def _run_cells(stream: Any, namespace: dict[str, Any], request: dict[str, Any]) -> list[str]:
-    errors = []
+def _run_cells(stream: Any, namespace: dict[str, Any], request: dict[str, Any], output: CappedOutput) -> tuple[list[Any], list[Any]]:
+    """Run the cells in order; what each printed and how each failed, by cell
+    index, so that the grader can show it with the exercise it belongs to."""
+    printed, errors = [], []
+    budget = OUTPUT_CAP
     limit = float(request["cell_timeout"])
     for index, source in request["cells"]:
         write_frame(stream, {"cell": index})
@@ -115,11 +118,17 @@ def _run_cells(stream: Any, namespace: dict[str, Any], request: dict[str, Any]) 
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except CellTimeout:
-            errors.append(f"cell {index}: stopped after {limit:g} s")
+            errors.append([index, f"cell {index}: stopped after {limit:g} s"])
         except BaseException as error:  # SystemExit and KeyboardInterrupt included: a cell fails, the next runs
             described = describe_error(error)
-            errors.append(f"cell {index}: {described.type_name}: {described.message[:300]}")
-    return errors
+            errors.append([index, f"cell {index}: {described.type_name}: {described.message[:300]}"])
+        text = output.take()
+        if len(text) > budget:
+            text = text[:budget] + "\n[... output beyond this was not kept]"
+        budget = max(budget - len(text), 0)
+        if text:
+            printed.append([index, text])
+    return printed, errors
 
 
 def _call(namespace: dict[str, Any], generators: dict[int, np.random.Generator], request: dict[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,10 @@ its cgroup. A :class:`Session` is one student process for one exercise: it
 runs the notebook's cells, then answers the checks' calls until the session
 ends, when the student's pid namespace is killed whole.
 
-Everything a session sends is hostile. Each session has one absolute
-deadline, fixed when it starts: no frame extends it, and every read and
-write waits at most until then, however slowly bytes arrive. Each reply is
+Everything a session sends is hostile. Each phase of a session (running
+the cells, then judging each exercise) has one absolute deadline, fixed by
+the grader's clock when the phase starts: no frame extends it, and every
+read and write waits at most until then, however slowly bytes arrive. Each reply is
 read under :data:`~autograder.sandbox.wire.REPLY_LIMITS` and checked for the
 exact shape the protocol allows; text in it is cleaned before the grader
 keeps it.
@@ -67,7 +68,7 @@ class CellsDied(Exception):
 @dataclass(frozen=True)
 class SandboxSettings:
     timeout: float = 20.0
-    """Seconds per cell, and for the checks' calls; a session's absolute deadline is twice this plus a grace."""
+    """Seconds per cell, and for each exercise's checks."""
     memory_mb: int = 2048
     allow_unconfined: bool = False
     packages: tuple[str, ...] = ("numpy", "scipy", "matplotlib", "pandas")
@@ -77,9 +78,13 @@ class SandboxSettings:
     hide: tuple[str, ...] = ()
     """Course folders that must not show through even if they lie inside a tree students see."""
 
+    def cells_seconds(self, exercises: int) -> float:
+        """The cells phase: as long as one session per exercise would have had for its cells."""
+        return (exercises + 1) * self.timeout + CELL_GRACE
+
     @property
-    def session_seconds(self) -> float:
-        return 2 * self.timeout + CELL_GRACE
+    def exercise_seconds(self) -> float:
+        return self.timeout + CELL_GRACE
 
 
 def confinement_for(settings: SandboxSettings) -> Confinement:
@@ -169,7 +174,7 @@ class Sandbox:
             raise SandboxBroken("processes of a session survived it")
 
     @contextmanager
-    def session(self, cells: list[tuple[int, str]], functions: list[str]) -> Iterator["Session"]:
+    def session(self, cells: list[tuple[int, str]], functions: list[str], cells_seconds: float | None = None) -> Iterator["Session"]:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self._send({"op": "start"}, [theirs.fileno()])
@@ -183,9 +188,11 @@ class Sandbox:
         if not started.get("started"):
             ours.close()
             raise SandboxBroken(f"a session did not start: {str(started.get('error'))[:200]}")
-        session = Session(self, ours, time.monotonic() + self.settings.session_seconds, self.memory_events())
+        budget = self.settings.cells_seconds(1) if cells_seconds is None else cells_seconds
+        session = Session(self, ours, time.monotonic() + budget, self.memory_events())
         try:
             session.run_cells(cells, functions)
+            session.begin_exercise()
             yield session
         finally:
             ours.close()
@@ -232,6 +239,18 @@ class _Channel:
         pass
 
 
+def _by_cell(pairs: Any, sent: set[int], limit: int) -> dict[int, str]:
+    """[[cell, text], ...] from the child, for cells that were sent, text cleaned."""
+    if type(pairs) is not list or len(pairs) > len(sent):
+        raise WireError("malformed per-cell text")
+    found: dict[int, str] = {}
+    for pair in pairs:
+        if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not int or pair[0] not in sent:
+            raise WireError("malformed per-cell text")
+        found[pair[0]] = _text(pair[1], limit)
+    return found
+
+
 def _text(value: Any, limit: int) -> str:
     if type(value) is not str:
         raise WireError("expected text")
@@ -246,10 +265,15 @@ class Session:
         self.stream = _Channel(channel, deadline)
         self.memory_before = memory_before
         self.defined: set[str] = set()
-        self.cell_errors: list[str] = []
-        self.printed = ""
-        """What the notebook's cells printed; nothing printed during the checks' calls is kept."""
+        self.cell_errors: dict[int, str] = {}
+        self.printed: dict[int, str] = {}
+        """What each cell printed; nothing printed during the checks' calls is kept."""
         self.dead: str | None = None
+
+    def begin_exercise(self) -> None:
+        """A new phase: the exercise's own absolute deadline and memory baseline."""
+        self.stream.deadline = time.monotonic() + self.sandbox.settings.exercise_seconds
+        self.memory_before = self.sandbox.memory_events()
 
     def _reason(self, error: BaseException) -> str:
         time.sleep(0.01)
@@ -277,8 +301,8 @@ class Session:
                 if type(defined) is not list or type(errors) is not list:
                     raise WireError("malformed cells reply")
                 self.defined = {f for f in defined if type(f) is str and f in functions}
-                self.cell_errors = [_text(e, 400) for e in errors[:MAX_CELL_ERRORS]]
-                self.printed = _text(reply["printed"], PRINTED_CAP)
+                self.cell_errors = _by_cell(errors[:MAX_CELL_ERRORS], sent, 400)
+                self.printed = _by_cell(reply["printed"], sent, PRINTED_CAP)
                 return
         except BROKEN as error:
             raise CellsDied(current, self._reason(error)) from error

@@ -173,7 +173,7 @@ def test_the_deadline_holds_against_a_slow_drip(sandbox):
     with pytest.raises(SandboxFailure) as failure:
         run(sandbox, body)
     assert failure.value.reason == "timeout"
-    assert time.monotonic() - started < SETTINGS.session_seconds + 2
+    assert time.monotonic() - started < SETTINGS.cells_seconds(1) + SETTINGS.exercise_seconds + 2
 
 
 @pytest.mark.parametrize("frame", [
@@ -237,14 +237,15 @@ def test_output_is_capped_and_only_the_cells_output_is_kept(sandbox):
     cells = ["print('from a cell ' + 'x' * 10_000_000)"]
     returned, session = run(sandbox, "print('HIDDEN', args)\nreturn 5", 42, cells=cells)
     assert returned.value == 5
-    assert session.printed.startswith("from a cell") and len(session.printed) < 10_000
-    assert "HIDDEN" not in session.printed
+    printed = "".join(session.printed.values())
+    assert printed.startswith("from a cell") and len(printed) < 10_000
+    assert "HIDDEN" not in printed
 
 
 def test_text_from_the_student_is_cleaned(sandbox):
     cells = ["import sys\nprint('\\x1b[2J\\x00ok\\udcff')\nraise ValueError('\\x1b]0;owned\\x07=cmd')"]
     returned, session = run(sandbox, "raise RuntimeError('\\udcff\\x00')", cells=cells)
-    for text in (session.printed, *session.cell_errors, returned.error.message):
+    for text in (*session.printed.values(), *session.cell_errors.values(), returned.error.message):
         assert "\x1b" not in text and "\x00" not in text
         text.encode("utf-8")
 
