@@ -141,7 +141,7 @@ def breakdown(course: Course, submitted: Path) -> dict:
         store.append(record)
     write_seconds = (time.perf_counter() - started) / 100
     per_submission = median(totals)
-    sessions = len(assignment.exercises) * median(empty_sessions)
+    sessions = median(empty_sessions)  # one student process per submission
     return {
         "keras_import_and_precomputed_references_once_per_run_s": reference_seconds,
         "zygote_pool_start_once_per_run_s": zygote_seconds,
