@@ -79,6 +79,7 @@ class Zygote:
                     os.setresgid(NOBODY, NOBODY, NOBODY)
                     os.setresuid(NOBODY, NOBODY, NOBODY)
                 sc.clear_capabilities()
+                sc.forbid_syscalls()
             os.chdir(scratch)
             os.environ.update(HOME=scratch, TMPDIR=scratch)
             child.serve(channel)

@@ -13,6 +13,7 @@ import pytest
 from autograder.checks.api import Opaque, Rng, SandboxFailure
 from autograder.sandbox.confinement import detect
 from autograder.sandbox.pool import CellsDied, SandboxPool, SandboxSettings
+from autograder.sandbox.syscalls import FORBIDDEN
 
 pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
 REPO = Path(__file__).resolve().parents[2]
@@ -328,3 +329,15 @@ def test_an_unknown_probe_is_an_error_of_that_call_only(sandbox):
         probed = session.inspect("no such probe", "f")
         assert probed.error is not None and probed.error.is_a("KeyError")
         assert session.call("f").value == 1
+
+
+def test_kernel_keyrings_are_out_of_reach(sandbox):
+    """The kernel keeps a keyring per user across processes: every student is the
+    same user, so it would carry data from one session to the next."""
+    numbers = FORBIDDEN[os.uname().machine][1]
+    body = (
+        "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        f"number = libc.syscall({numbers['add_key']}, b'user', b'hidden', b'inputs', 6, -4)\n"
+        f"return [number, ctypes.get_errno(), libc.syscall({numbers['keyctl']}, 0, -4, 0, 0, 0), ctypes.get_errno()]"
+    )
+    assert run(sandbox, body)[0].value == [-1, 1, -1, 1]
