@@ -287,6 +287,7 @@ class Session:
     def run_cells(self, cells: list[tuple[int, str]], functions: list[str]) -> None:
         sent = {index for index, _ in cells}
         current: int | None = None
+        phase_deadline = self.stream.deadline
         try:
             write_frame(self.stream, {"op": "cells", "cells": cells, "functions": functions, "cell_timeout": self.sandbox.settings.timeout})
             while True:
@@ -296,6 +297,9 @@ class Session:
                 if "cell" in reply:
                     if type(reply["cell"]) is int and reply["cell"] in sent:
                         current = reply["cell"]
+                        # A cell that ignores its alarm is cut off soon after it; a
+                        # frame may shorten the wait this way, never lengthen it.
+                        self.stream.deadline = min(phase_deadline, time.monotonic() + self.sandbox.settings.exercise_seconds)
                     continue
                 defined, errors = reply["defined"], reply["errors"]
                 if type(defined) is not list or type(errors) is not list:

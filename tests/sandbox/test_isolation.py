@@ -341,3 +341,13 @@ def test_kernel_keyrings_are_out_of_reach(sandbox):
         f"return [number, ctypes.get_errno(), libc.syscall({numbers['keyctl']}, 0, -4, 0, 0, 0), ctypes.get_errno()]"
     )
     assert run(sandbox, body)[0].value == [-1, 1, -1, 1]
+
+
+def test_a_cell_that_ignores_its_alarm_is_cut_off_soon_after_it(sandbox):
+    hang = "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass"
+    started = time.monotonic()
+    with pytest.raises(CellsDied) as died:
+        with sandbox.session([(0, "x = 1"), (1, hang)], [], cells_seconds=600):
+            pass
+    assert died.value.cell == 1 and died.value.reason == "timeout"
+    assert time.monotonic() - started < SETTINGS.exercise_seconds + 2
