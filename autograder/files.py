@@ -1,4 +1,5 @@
-"""Writing a file so that a reader, or a kill in the middle, sees the old one or the new one whole."""
+"""Where the grader keeps its own files, and writing one so that a reader, or
+a kill in the middle, sees the old one or the new one whole."""
 from __future__ import annotations
 
 import os
@@ -19,3 +20,8 @@ def write_atomically(path: Path, data: str | bytes) -> Path:
         partial.write_text(data, encoding="utf-8", errors="replace", newline="")
     partial.replace(path)
     return path
+
+
+def cache_dir() -> Path:
+    """The grader's cache (reference answers, students' site-packages): ``AUTOGRADER_CACHE`` or ~/.cache/autograder."""
+    return Path(os.environ.get("AUTOGRADER_CACHE", Path.home() / ".cache" / "autograder"))

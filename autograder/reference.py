@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from autograder import device as devices
 from autograder.assignment import Assignment
-from autograder.files import write_atomically
+from autograder.files import cache_dir as default_cache_dir, write_atomically
 from autograder.sandbox.wire import WireError, from_bytes, to_bytes
 
 
@@ -34,10 +34,6 @@ def checks_digest(assignment: Assignment) -> str:
     for path in sorted(assignment.checks_dir.rglob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("AUTOGRADER_CACHE", Path.home() / ".cache" / "autograder"))
 
 
 class KerasReferences:

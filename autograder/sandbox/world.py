@@ -12,9 +12,13 @@ checks cannot be read even when the grader is installed system-wide.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import site
 import sys
+import threading
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +27,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 import autograder
+from autograder.files import cache_dir
 
 SYSTEM_TREES = ("/usr", "/bin", "/lib", "/lib64", "/sbin")
 SITE_PACKAGES = "/site-packages"
@@ -115,6 +120,38 @@ def _site_folders() -> set[str]:
     return {os.path.realpath(f) for f in folders if os.path.isdir(f)}
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def site_packages_copy(entries: dict[str, str]) -> str:
+    """A folder holding just the allowed site-packages entries, hard links where
+    the filesystem allows, made once per machine and set of packages.
+
+    Bound as one folder, it keeps the students' ``/proc/self/mountinfo`` from
+    naming where the grader's environment lives (a bind mount shows its source
+    path there), and it is one mount instead of dozens in every session."""
+    stamp = sorted((name, host, os.stat(host).st_mtime_ns) for name, host in entries.items())
+    key = hashlib.sha256(json.dumps(stamp).encode()).hexdigest()[:16]
+    target = cache_dir() / "site-packages" / key
+    if not target.is_dir():
+        staging = target.with_name(f"{key}.{os.getpid()}-{threading.get_ident()}.tmp")
+        staging.mkdir(parents=True)
+        for name, host in entries.items():
+            if os.path.isdir(host):
+                shutil.copytree(host, staging / name, symlinks=True, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(host, str(staging / name))
+        try:
+            staging.rename(target)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    return str(target)
+
+
 def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
     """The world for an assignment whose students may import ``packages``;
     ``hide`` names folders of the course that must not show through either."""
@@ -136,8 +173,7 @@ def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
             symlinks.append((path, os.readlink(path)))
         elif os.path.isfile(path):
             binds.append((path, path))
-    for name, host in sorted(_package_entries(distribution_closure(packages)).items()):
-        binds.append((host, f"{SITE_PACKAGES}/{name}"))
+    binds.append((site_packages_copy(_package_entries(distribution_closure(packages))), SITE_PACKAGES))
     own = os.path.realpath(Path(autograder.__file__).parent)
     candidates = _site_folders() | {own} | {os.path.realpath(p) for p in hide}
     masks = sorted(p for p in candidates if _inside(p, trees) and os.path.isdir(p))

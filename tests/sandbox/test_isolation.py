@@ -83,7 +83,7 @@ def test_no_trace_of_the_grader_in_memory_or_proc():
     needles travel XOR-ed, so the search itself plants nothing to find."""
     body = (
         "import ctypes, numpy as np\nctypes.CDLL(None).prctl(4, 1, 0, 0, 0)\nfound = []\n"
-        "for path in ('/proc/self/environ', '/proc/self/cmdline', '/proc/1/environ', '/proc/1/cmdline', '/proc/self/cgroup'):\n"
+        "for path in ('/proc/self/environ', '/proc/self/cmdline', '/proc/1/environ', '/proc/1/cmdline', '/proc/self/cgroup', '/proc/self/mountinfo'):\n"
         "    found.append(open(path, 'rb').read())\n"
         "mem = open('/proc/self/mem', 'rb', 0)\n"
         "for line in open('/proc/self/maps').read().splitlines():\n"
@@ -98,7 +98,7 @@ def test_no_trace_of_the_grader_in_memory_or_proc():
         "    hits = [h + plain.count(needle.tobytes()) for h, needle in zip(hits, args)]\n"
         "return [hits, sum(map(len, found))]"
     )
-    needles = [np.frombuffer(text.encode(), np.uint8) ^ 0x5A for text in (SECRET, str(REPO / "autograder"), str(REPO / "submitted"))]
+    needles = [np.frombuffer(text.encode(), np.uint8) ^ 0x5A for text in (SECRET, str(REPO / "autograder"), str(REPO / "submitted"), str(REPO) + "/")]
     os.environ["AUTOGRADER_TEST_TOKEN"] = SECRET
     try:
         pool = SandboxPool(SandboxSettings(timeout=20, memory_mb=1500), 1)
@@ -112,7 +112,7 @@ def test_no_trace_of_the_grader_in_memory_or_proc():
     assert returned.error is None, returned.error
     hits, scanned = returned.value
     assert scanned > 10_000_000
-    assert hits == [0, 0, 0]
+    assert hits == [0, 0, 0, 0]
 
 
 def test_cannot_write_outside_scratch(sandbox):
