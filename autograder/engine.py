@@ -60,22 +60,8 @@ class Grader:
             runs = self._contained(submission)
         return self._record(submission, runs, time.perf_counter() - started)
 
-    def not_graded(self, submission: Submission) -> Graded:
-        """Every exercise as an 'error': what a submission gets should grading it fail outside any exercise."""
-        return self._record(submission, {e.name: _failed(e, "error") for e in self.assignment.exercises}, 0.0)
-
     def _record(self, submission: Submission, runs: dict[str, ExerciseRun], seconds: float) -> Graded:
-        record = SubmissionGrade(
-            student_id=submission.student_id,
-            assignment=self.assignment.name,
-            digest=submission.digest,
-            notebook=submission.notebook.name if submission.notebook else None,
-            problem=submission.problem,
-            note=submission.note,
-            exercises=tuple(runs[e.name].grade for e in self.assignment.exercises),
-            seconds=round(seconds, 4),
-        )
-        return record, runs
+        return _record(self.assignment, submission, runs, seconds)
 
     def _contained(self, submission: Submission) -> dict[str, ExerciseRun]:
         """Every exercise's run; an exception of any kind (a broken sandbox, a bug,
@@ -135,6 +121,25 @@ def _section(by_cell: dict[int, str], owners: dict[int, str], exercise: str) -> 
     return [text for index, text in sorted(by_cell.items()) if owners.get(index) == exercise]
 
 
+def _record(assignment: Assignment, submission: Submission, runs: dict[str, ExerciseRun], seconds: float) -> Graded:
+    record = SubmissionGrade(
+        student_id=submission.student_id,
+        assignment=assignment.name,
+        digest=submission.digest,
+        notebook=submission.notebook.name if submission.notebook else None,
+        problem=submission.problem,
+        note=submission.note,
+        exercises=tuple(runs[e.name].grade for e in assignment.exercises),
+        seconds=round(seconds, 4),
+    )
+    return record, runs
+
+
+def not_graded(assignment: Assignment, submission: Submission) -> Graded:
+    """Every exercise as an 'error': what a submission gets should grading it fail outside any exercise."""
+    return _record(assignment, submission, {e.name: _failed(e, "error") for e in assignment.exercises}, 0.0)
+
+
 def _failed(exercise: Exercise, reason: str, detail: str = "") -> ExerciseRun:
     grade = ExerciseGrade(exercise.name, 0, exercise.points, reason, (FAILURE_SENTENCES[reason],))
     return ExerciseRun(grade, (), (detail,) if detail else ())
@@ -164,7 +169,7 @@ def grade_locally(grader: Grader, submissions: Iterable[Submission], workers: in
                 try:
                     graded = future.result()
                 except Exception:
-                    graded = grader.not_graded(submission)
+                    graded = not_graded(grader.assignment, submission)
                 record(*graded)
 
 
@@ -198,5 +203,9 @@ def grade_on_cluster(
             grade_on_dask_worker, submissions, assignment_name=assignment.name, settings=settings, device=device,
             key=[f"grade-{assignment.name}-{s.student_id}-{s.digest}" for s in submissions], retries=1,
         )
+        by_key = {future.key: submission for future, submission in zip(futures, submissions)}
         for future in dask_completed(futures):
-            record(future.result())
+            try:
+                record(future.result())
+            except Exception:
+                record(not_graded(assignment, by_key[future.key])[0])

@@ -68,6 +68,11 @@ class Progress:
             self.bar.stop()
 
 
+def _settled(record: SubmissionGrade, submission: Submission) -> bool:
+    """Graded before on the same notebook and checks, and not spoiled by a fault of the grader's own."""
+    return record.digest == submission.digest and not any(e.status == "error" for e in record.exercises)
+
+
 def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGrade], Path, Course | None]:
     """Grade what is new or changed; the course comes back only when the
     class graded is the course's own submitted folder, whose students belong
@@ -80,7 +85,7 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
     settings = sandbox_settings(args, assignment, hide=(submitted, out, course.root))
     store = ResultStore(out)
     done = store.load()
-    todo = [s for s in submissions if s.student_id not in done or done[s.student_id].digest != s.digest]
+    todo = [s for s in submissions if s.student_id not in done or not _settled(done[s.student_id], s)]
     print(f"{len(submissions)} submissions of {assignment.name} in {submitted}; {len(submissions) - len(todo)} already graded, {len(todo)} to grade.", file=sys.stderr)
     progress = Progress(len(todo))
     lock = threading.Lock()
