@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,20 @@ def test_a_dask_cluster_gives_the_same_grades(tmp_path, graded_class):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
         assert grade(root / "submitted", tmp_path / "out", "--cluster", cluster.scheduler_address) == 0
     assert (tmp_path / "out" / "grades.csv").read_bytes() == (root / "out" / "grades.csv").read_bytes()
+
+
+def test_a_grader_fault_is_graded_again_on_the_next_run(tmp_path, graded_class):
+    _, root, _ = graded_class
+    out = tmp_path / "out"
+    out.mkdir()
+    store = ResultStore(out)
+    records = ResultStore(root / "out").load()
+    spoiled = records["correct_0000"]
+    first = spoiled.exercises[0]
+    records["correct_0000"] = replace(spoiled, exercises=(replace(first, score=0, status="error"), *spoiled.exercises[1:]))
+    store.rewrite(records.values())
+    assert grade(root / "submitted", out) == 0
+    after = store.load()
+    assert after["correct_0000"].exercises[0].status == "graded"
+    assert after["correct_0000"].total == spoiled.total
+    assert all(after[s].seconds == records[s].seconds for s in records if s != "correct_0000")
