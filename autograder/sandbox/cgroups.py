@@ -142,6 +142,37 @@ class Cgroups:
         return reaped
 
 
+def _delegate(base: Path) -> bool:
+    """Memory and pids controllers for cgroups made below ``base``.
+
+    cgroup v2 lets a group hand controllers to its children only while it holds
+    no process itself, and the grader usually sits in the very group it was
+    delegated (a systemd scope with ``Delegate=yes``, a container's root). So
+    when enabling them is refused, the grader moves itself into a leaf of its
+    own (named like a worker group, so that a later run reaps it once this
+    grader is gone) and tries again."""
+    wanted = {"memory", "pids"}
+    control = base / "cgroup.subtree_control"
+
+    def enable() -> bool:
+        missing = wanted - set(control.read_text().split())
+        if missing:
+            control.write_text(" ".join(f"+{c}" for c in sorted(missing)))
+        return True
+
+    try:
+        return enable()
+    except OSError:
+        pass
+    try:
+        leaf = base / f"autograder-{os.getpid()}-{_start_time(os.getpid())}-0"
+        leaf.mkdir(exist_ok=True)
+        (leaf / "cgroup.procs").write_text(str(os.getpid()))
+        return enable()
+    except OSError:
+        return False
+
+
 def detect() -> tuple[Cgroups | None, str]:
     """This machine's cgroups if this process may make children in them, else why not."""
     try:
@@ -152,13 +183,8 @@ def detect() -> tuple[Cgroups | None, str]:
         base = ROOT / own[""].lstrip("/")
         if not os.access(base, os.W_OK):
             return None, f"cgroup v2 folder {base} is not writable (not delegated)"
-        wanted = {"memory", "pids"}
-        enabled = set((base / "cgroup.subtree_control").read_text().split())
-        if not wanted <= enabled:
-            try:
-                (base / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in sorted(wanted - enabled)))
-            except OSError:
-                return None, f"cgroup v2 memory and pids controllers are not delegated to {base}"
+        if not _delegate(base):
+            return None, f"cgroup v2 memory and pids controllers cannot be enabled below {base}"
         return Cgroups(2, (base,)), ""
     folders = {c: ROOT / c / own[c].lstrip("/") for c in ("memory", "pids") if c in own}
     writable = [f for f in folders.values() if os.access(f, os.W_OK)]
