@@ -70,19 +70,18 @@ def late_plugin(config: Path | None) -> "BasePlugin":
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
-    if config is None or not config.is_file():
-        settings = Config()
-    else:
-        settings = PyFileConfigLoader(config.name, path=str(config.parent)).load_config()
-    course = str(config.parent) if config is not None else None
-    if course is not None:
-        sys.path.insert(0, course)
+    settings, folder = Config(), None
+    if config is not None and config.is_file():
+        folder = str(config.parent)
+        sys.path.insert(0, folder)
     try:
+        if folder is not None:
+            settings = PyFileConfigLoader(config.name, path=folder).load_config()
         penalties = AssignLatePenalties(config=settings)
         penalties.init_plugin()
     finally:
-        if course is not None:
-            sys.path.remove(course)
+        if folder is not None:
+            sys.path.remove(folder)
     return penalties.plugin_inst
 
 
