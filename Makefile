@@ -29,6 +29,11 @@ release: install
 demo: install release
 	$(BIN)/python -m autograder.demo regularization_rnn
 
+# The course through nbgrader's exchange: an instructor and two students (Unix users; needs root), each command shown.
+.PHONY: course-demo
+course-demo: install
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_exchange.py
+
 bench: install
 	$(BIN)/python bench/grade_speed.py
 

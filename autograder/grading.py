@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -89,8 +90,11 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
     print(f"{len(submissions)} submissions of {assignment.name} in {submitted}; {len(submissions) - len(todo)} already graded, {len(todo)} to grade.", file=sys.stderr)
     progress = Progress(len(todo))
     lock = threading.Lock()
+    stamps = {s.student_id: s.timestamp for s in todo}
 
     def record(grade: SubmissionGrade) -> None:
+        """Keep a finished grade, with when its notebook was submitted (the engine grades code, not times)."""
+        grade = replace(grade, timestamp=stamps[grade.student_id])
         with lock:
             store.append(grade)
             done[grade.student_id] = grade

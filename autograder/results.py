@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
@@ -42,6 +43,9 @@ class SubmissionGrade:
     """Something the student should know that cost nothing (a renamed notebook)."""
     exercises: tuple[ExerciseGrade, ...] = field(default_factory=tuple)
     seconds: float = 0.0
+    timestamp: datetime | None = None
+    """When the student submitted (UTC, no zone), from timestamp.txt; None when
+    unknown. Goes to the gradebook, where due dates and late penalties read it."""
 
     @property
     def total(self) -> int:
@@ -52,14 +56,17 @@ class SubmissionGrade:
         return sum(e.max_score for e in self.exercises)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
+        data = {**asdict(self), "timestamp": self.timestamp.isoformat() if self.timestamp else None}
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls, data: dict) -> "SubmissionGrade":
+        """A record as ``to_json`` wrote it; one written before timestamps were kept has none."""
         exercises = tuple(
             ExerciseGrade(**{**e, "feedback": tuple(e["feedback"])}) for e in data.pop("exercises")
         )
-        return cls(**data, exercises=exercises)
+        stamp = data.pop("timestamp", None)
+        return cls(**data, exercises=exercises, timestamp=datetime.fromisoformat(stamp) if stamp is not None else None)
 
 
 class ResultStore:

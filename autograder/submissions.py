@@ -12,12 +12,14 @@ import hashlib
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from autograder.assignment import Assignment
 from autograder.course import CourseError
-from autograder.student_files import FILE, Folder, IsLink, NotRegular, TooLarge
+from autograder.student_files import FILE, Folder, IsLink, NotRegular, Refused, TooLarge
 from autograder.text import clean_text, student_id_for, without_surrogates
 
 SOLUTION, TEST, CODE = "solution", "test", "code"
@@ -29,6 +31,13 @@ MAX_CODE_CELLS = 500
 MAX_CODE_BYTES = 2 * MIB
 """Code kept for grading; the cells past either cap are left out with a note, the ones before are graded."""
 _CAPS = f"{MAX_CODE_CELLS} code cells and {MAX_CODE_BYTES // MIB} MiB of code"
+TIMESTAMP_FILE = "timestamp.txt"
+"""Written by nbgrader's exchange at submit time, kept by collect: when the student submitted."""
+MAX_TIMESTAMP_BYTES = 256
+"""nbgrader writes one short line; a longer file is not a timestamp and is not read whole."""
+_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
+"""A time zone name (``UTC``, ``America/Los_Angeles``): never a path that leads out of the zone database."""
+BAD_TIMESTAMP = f"The submission's {TIMESTAMP_FILE} is not a time nbgrader wrote, so no submission time was recorded."
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,9 @@ class Submission:
     cells: tuple[Cell, ...] = ()
     problem: str | None = None
     note: str | None = None
+    timestamp: datetime | None = None
+    """When the student submitted, in UTC without a zone (as nbgrader's gradebook keeps it);
+    None without a readable timestamp.txt. Late penalties and formgrader's times need it."""
 
     def cells_to_run(self) -> list[tuple[int, str]]:
         """The code the notebook runs, top to bottom, up to the last exercise's
@@ -148,35 +160,108 @@ def _read(where: Folder, name: str, note: str | None) -> Fetched:
     return Fetched(path, note=note, problem=problem)
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """A submission's timestamp.txt: its bytes, the time they say, or the note saying they say none."""
+
+    raw: bytes = b""
+    when: datetime | None = None
+    note: str | None = None
+
+
+def read_timestamp(folder: Path, assignment: str) -> Stamp:
+    """``folder/assignment/timestamp.txt`` read as nbgrader's autograde reads it.
+
+    No file (not collected through the exchange): no time and no note. A file
+    that is a link, not regular, too large or not a time: no time, and a note,
+    never a crash. A folder that cannot be entered gives no note here: reading
+    the notebook already says why.
+    """
+    try:
+        where = Folder.below(folder.parent, folder.name, assignment)
+    except (Refused, OSError):
+        return Stamp()
+    with where:
+        try:
+            raw = where.read(TIMESTAMP_FILE, MAX_TIMESTAMP_BYTES)
+        except FileNotFoundError:
+            return Stamp()
+        except (Refused, OSError):
+            return Stamp(note=BAD_TIMESTAMP)
+    when = parse_timestamp(raw)
+    return Stamp(raw, when, None if when else BAD_TIMESTAMP)
+
+
+def parse_timestamp(raw: bytes) -> datetime | None:
+    """The UTC time in nbgrader's format (``2026-11-23 14:58:23.948203 UTC``, a zone
+    name or a numeric offset in seconds last, or any single time dateutil reads),
+    as ``nbgrader.utils.parse_utc`` reads it (an unknown zone name counts as UTC,
+    as there); None for anything else."""
+    from dateutil import parser, tz
+
+    try:
+        text = raw.decode("utf-8").strip()
+        parts = text.split(" ")
+        zones = None
+        if len(parts) == 3:
+            zone = parts[2]
+            if re.fullmatch(r"[+-]?\d{1,6}", zone):
+                zones = {"TZ": int(zone)}
+            elif _ZONE.fullmatch(zone):
+                zones = {"TZ": tz.gettz(zone)}
+            else:
+                return None
+            text = " ".join([*parts[:2], "TZ"])
+        if not text:
+            return None
+        with warnings.catch_warnings():  # dateutil warns of zone names it does not know
+            warnings.simplefilter("ignore")
+            when = parser.parse(text, tzinfos=zones)
+        return (when - (when.utcoffset() or timedelta(0))).replace(tzinfo=None)
+    except (ValueError, OverflowError, TypeError, LookupError):
+        return None
+
+
 def read_submission(folder: Path, assignment: Assignment, released_tests: frozenset[str], checks_digest: str) -> Submission:
     student = student_id_for(folder.name)
+    stamp = read_timestamp(folder, assignment.name)
     found = fetch_notebook(folder, assignment.name)
-    notebook, note = found.path, found.note
+    notebook, note = found.path, _joined(found.note, stamp.note)
+
+    def problem(raw: bytes, sentence: str) -> Submission:
+        return Submission(student, notebook, _digest(raw, stamp, checks_digest), problem=sentence, note=note, timestamp=stamp.when)
+
     if found.problem:
         # The sentence is the state: a link turned into a folder, or a pipe into a file, is read again.
-        return Submission(student, notebook, _digest(found.problem.encode(), checks_digest), problem=found.problem, note=note)
-    digest = _digest(found.raw, checks_digest)
+        return problem(found.problem.encode(), found.problem)
     if not found.raw.strip():
-        return Submission(student, notebook, digest, problem="The notebook file is empty.", note=note)
+        return problem(found.raw, "The notebook file is empty.")
     try:
         content = json.loads(found.raw)
         cells, capped = _code_cells(content, assignment, released_tests)
     except (ValueError, RecursionError):
-        return Submission(student, notebook, digest, problem="The notebook is not valid JSON (truncated or damaged), so it could not be read.", note=note)
+        return problem(found.raw, "The notebook is not valid JSON (truncated or damaged), so it could not be read.")
     except (TypeError, KeyError, AttributeError):
-        return Submission(student, notebook, digest, problem="The file is JSON but not a Jupyter notebook.", note=note)
+        return problem(found.raw, "The file is JSON but not a Jupyter notebook.")
     if capped and not cells:
-        return Submission(student, notebook, digest, problem=f"The first code cell alone holds more than {MAX_CODE_BYTES // MIB} MiB of code, so nothing could be graded.", note=note)
+        return problem(found.raw, f"The first code cell alone holds more than {MAX_CODE_BYTES // MIB} MiB of code, so nothing could be graded.")
     if not cells:
-        return Submission(student, notebook, digest, problem="The notebook has no code cells.", note=note)
+        return problem(found.raw, "The notebook has no code cells.")
     if capped:
-        cut = f"Only the first {len(cells)} code cells were graded: a notebook may hold at most {_CAPS}."
-        note = f"{note} {cut}" if note else cut
-    return Submission(student, notebook, digest, tuple(cells), note=note)
+        note = _joined(note, f"Only the first {len(cells)} code cells were graded: a notebook may hold at most {_CAPS}.")
+    return Submission(student, notebook, _digest(found.raw, stamp, checks_digest), tuple(cells), note=note, timestamp=stamp.when)
 
 
-def _digest(raw: bytes, checks_digest: str) -> str:
-    return hashlib.sha256(raw + checks_digest.encode()).hexdigest()[:32]
+def _joined(*notes: str | None) -> str | None:
+    return " ".join(n for n in notes if n) or None
+
+
+def _digest(raw: bytes, stamp: Stamp, checks_digest: str) -> str:
+    """The notebook's bytes, its timestamp.txt (a resubmission of the same notebook
+    is recorded at its new time) and the checks; without a timestamp.txt, what it
+    always was, so results kept before timestamps were read are not graded again."""
+    stamped = raw + b"\0" + stamp.raw if stamp.raw or stamp.note else raw
+    return hashlib.sha256(stamped + checks_digest.encode()).hexdigest()[:32]
 
 
 def _source(cell: dict) -> str:

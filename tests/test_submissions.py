@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import os
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from autograder.assignment import Assignment, Exercise
 from autograder.submissions import (
+    BAD_TIMESTAMP,
     CODE,
     MAX_CODE_CELLS,
     SOLUTION,
@@ -216,3 +218,60 @@ def test_a_non_utf8_folder_name_gets_a_clean_distinct_id(submitted):
 def test_a_hostile_renamed_copy_name_is_cleaned_in_the_note(submitted):
     submission = _read(_submit(submitted, "bob", name="\x1b]0;pwned\x07copy\u202e.ipynb"))
     assert submission.note == f"{NAME}.ipynb was not found, so the renamed copy copy.ipynb was graded."
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2026-11-23 14:58:23.948203 UTC", "2026-11-23 06:58:23.948203 America/Los_Angeles", "2026-11-23 15:58:23 3600",
+     "2026-11-23T15:58:23+01:00", "2026-11-23 14:58:23"],
+)
+def test_the_submission_time_is_read_as_nbgrader_reads_it(submitted, written):
+    from nbgrader.utils import parse_utc
+
+    folder = _submit(submitted, "bob")
+    (folder / NAME / "timestamp.txt").write_text(written + "\n")
+    submission = _read(folder)
+    assert submission.timestamp == parse_utc(written) and submission.timestamp.tzinfo is None
+    assert submission.timestamp.replace(microsecond=0) == datetime(2026, 11, 23, 14, 58, 23)
+    assert submission.note is None and submission.problem is None and len(submission.cells) == 3
+
+
+def test_a_resubmission_of_the_same_notebook_is_graded_again_at_its_new_time(submitted):
+    folder = _submit(submitted, "bob")
+    unstamped = _read(folder).digest
+    (folder / NAME / "timestamp.txt").write_text("2026-11-23 14:58:23 UTC")
+    first = _read(folder).digest
+    (folder / NAME / "timestamp.txt").write_text("2026-11-24 09:00:00 UTC")
+    assert len({unstamped, first, _read(folder).digest}) == 3
+
+
+def _bad_stamp(stamp: Path, kind: str, outside: Path) -> None:
+    if kind == "link":
+        stamp.symlink_to(outside)
+    elif kind == "fifo":
+        os.mkfifo(stamp)
+    elif kind == "folder":
+        stamp.mkdir()
+    elif kind == "huge":
+        with stamp.open("wb") as stream:
+            stream.truncate(1 << 30)
+    else:
+        stamp.write_bytes({"garbage": b"next tuesday-ish", "empty": b"", "not utf-8": b"\xff\xfe 2026",
+                           "zone path": b"2026-11-23 14:58:23 ../../../etc/localtime",
+                           "overflow": b"9999-12-31 23:59:59 -7200"}[kind])
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo", "folder", "huge", "garbage", "empty", "not utf-8", "zone path", "overflow"])
+def test_a_bad_timestamp_is_ignored_with_a_note_and_the_notebook_still_graded(submitted, tmp_path, kind):
+    folder = _submit(submitted, "mallory")
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("2026-11-23 14:58:23 UTC")
+    _bad_stamp(folder / NAME / "timestamp.txt", kind, outside)
+    found = []
+    reader = threading.Thread(target=lambda: found.append(_read(folder)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "reading the timestamp blocked"
+    (submission,) = found
+    assert submission.timestamp is None and submission.note == BAD_TIMESTAMP
+    assert submission.problem is None and len(submission.cells) == 3

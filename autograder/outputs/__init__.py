@@ -84,7 +84,7 @@ def _writers(
     def gradebook() -> Path | None:
         if course is None or not course.is_nbgrader_course or not has_assignment(course.gradebook, assignment.name):
             return None
-        write_gradebook(assignment, records, course.gradebook)
+        write_gradebook(assignment, records, course.gradebook, course.root / "nbgrader_config.py")
         return course.gradebook
 
     writers = [("grades.csv", partial(write_grades_csv, assignment, records, out_dir))]

@@ -3,20 +3,28 @@
 Each exercise's score becomes the ``auto_score`` of that exercise's autograded
 test cell (``test_<exercise>``) in the notebook named after the assignment. A
 manual score a grader set in formgrader is left alone (nbgrader prefers it).
-nbgrader is imported only when there is something to write: it takes seconds.
+As ``nbgrader autograde`` does, each submission gets its submission time and,
+when that is past the assignment's due date, the late penalty the course's
+late-submission plugin gives. nbgrader is imported only when there is
+something to write: it takes seconds.
 """
 from __future__ import annotations
 
 import sqlite3
+import sys
 import warnings
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from autograder.assignment import Assignment
 from autograder.outputs.common import exercise_grades, sorted_records
 from autograder.results import SubmissionGrade
+
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook, SubmittedAssignment, SubmittedNotebook
+    from nbgrader.plugins import BasePlugin
 
 
 @dataclass
@@ -38,18 +46,60 @@ def has_assignment(db: Path, assignment: str) -> bool:
         return False
 
 
-def write_gradebook(assignment: Assignment, records: Iterable[SubmissionGrade], db: Path) -> GradebookUpdate:
-    """Create students and submissions as needed and set each test cell's auto_score; one commit."""
+def write_gradebook(assignment: Assignment, records: Iterable[SubmissionGrade], db: Path, config: Path | None = None) -> GradebookUpdate:
+    """Create students and submissions as needed, record when each was submitted,
+    set each test cell's auto_score and each late notebook's penalty; one commit.
+
+    ``config`` is the course's ``nbgrader_config.py``, which names the
+    late-submission plugin; without it, nbgrader's default (no penalty).
+    """
     from sqlalchemy.exc import SAWarning
 
     with warnings.catch_warnings():
         # nbgrader's own add_submission trips SQLAlchemy's autoflush warnings; they are harmless noise.
         warnings.simplefilter("ignore", SAWarning)
-        return _write(assignment, records, db)
+        return _write(assignment, records, db, late_plugin(config))
 
 
-def _write(assignment: Assignment, records: Iterable[SubmissionGrade], db: Path) -> GradebookUpdate:
-    from nbgrader.api import Gradebook, MissingEntry
+def late_plugin(config: Path | None) -> "BasePlugin":
+    """The course's late-submission plugin, made as ``nbgrader autograde`` makes it:
+    ``AssignLatePenalties.plugin_class`` (with its own settings) from the course's
+    ``nbgrader_config.py``; a plugin module named there is found in the course
+    folder, where nbgrader, run from that folder, finds it."""
+    from nbgrader.preprocessors import AssignLatePenalties
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    settings, folder = Config(), None
+    if config is not None and config.is_file():
+        folder = str(config.parent)
+        sys.path.insert(0, folder)
+    try:
+        if folder is not None:
+            settings = PyFileConfigLoader(config.name, path=folder).load_config()
+        penalties = AssignLatePenalties(config=settings)
+        penalties.init_plugin()
+    finally:
+        if folder is not None:
+            sys.path.remove(folder)
+    return penalties.plugin_inst
+
+
+def _penalise(gb: "Gradebook", plugin: "BasePlugin", submission: "SubmittedAssignment", notebook: "SubmittedNotebook") -> None:
+    """The late penalty of one submitted notebook, as nbgrader's AssignLatePenalties
+    sets it: none unless late, else the plugin's, kept between 0 and the score."""
+    gb.db.flush()
+    gb.db.refresh(submission)
+    gb.db.refresh(notebook)
+    notebook.late_submission_penalty = None
+    if submission.total_seconds_late > 0:
+        penalty = plugin.late_submission_penalty(submission.student.id, notebook.score, submission.total_seconds_late)
+        if penalty is not None:
+            notebook.late_submission_penalty = min(max(penalty, 0.0), notebook.score)
+
+
+def _write(assignment: Assignment, records: Iterable[SubmissionGrade], db: Path, plugin: "BasePlugin") -> GradebookUpdate:
+    from nbgrader.api import Gradebook
 
     update = GradebookUpdate()
     with Gradebook(f"sqlite:///{Path(db).resolve()}") as gb:
@@ -57,10 +107,8 @@ def _write(assignment: Assignment, records: Iterable[SubmissionGrade], db: Path)
         cells = {cell.name for cell in notebook.grade_cells}
         for record in sorted_records(records):
             gb.update_or_create_student(record.student_id)
-            try:
-                gb.find_submission(assignment.name, record.student_id)
-            except MissingEntry:
-                gb.add_submission(assignment.name, record.student_id)
+            stamp = {"timestamp": record.timestamp} if record.timestamp is not None else {}
+            submission = gb.update_or_create_submission(assignment.name, record.student_id, **stamp)
             for grade in exercise_grades(assignment, record):
                 cell = f"test_{grade.exercise}"
                 if cell not in cells:
@@ -71,6 +119,7 @@ def _write(assignment: Assignment, records: Iterable[SubmissionGrade], db: Path)
                 entry.auto_score = float(grade.score)
                 entry.needs_manual_grade = False
                 update.grades += 1
+            _penalise(gb, plugin, submission, gb.find_submission_notebook(assignment.name, assignment.name, record.student_id))
             update.students += 1
         gb.db.commit()
     return update
