@@ -29,8 +29,8 @@ class References(Protocol):
 
 
 def checks_digest(assignment: Assignment) -> str:
-    """Changes whenever any file of the assignment's checks changes."""
-    digest = hashlib.sha256()
+    """Changes whenever any file of the assignment's checks, or an exercise's points, change."""
+    digest = hashlib.sha256(json.dumps([(e.name, e.points) for e in assignment.exercises]).encode())
     for path in sorted(assignment.checks_dir.rglob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -108,7 +108,7 @@ def run(args) -> int:
         raise UserError(f"Unknown export format '{args.format}' (known: canvas).")
     if args.roster is None or not Path(args.roster).is_file():
         raise UserError(f"Roster file {args.roster} does not exist: export the gradebook from Canvas first.")
-    _, assignment, out, records = load_graded(args)
+    _, assignment, out, records = load_graded(args.course, args.assignment, getattr(args, "out", None))
     columns, rows = read_roster(args.roster)
     pairs, roster_only, not_on_roster = match(rows, records)
     max_total = max((r.max_total for r in records), default=assignment.max_score) or assignment.max_score

@@ -125,15 +125,15 @@ def no_grades(name: str, out: Path) -> UserError:
     return UserError(f"No grades for '{name}' in {out}: run `autograder grade {name}` first.")
 
 
-def load_graded(args) -> tuple[Course, Assignment, Path, list[SubmissionGrade]]:
+def load_graded(course_dir: Path | None, name: str, out: Path | None) -> tuple[Course, Assignment, Path, list[SubmissionGrade]]:
     """For the after-grading commands: the course, the assignment, the grades folder and its records.
 
     Raises the one-sentence UserError when that folder holds no grades for the
     assignment, which is what a grader who forgot to grade first needs to read.
     """
-    course = Course.find(args.course)
-    out = Path(args.out) if getattr(args, "out", None) else course.grades(args.assignment)
-    records = [r for r in ResultStore(out).load().values() if r.assignment == args.assignment] if out.is_dir() else []
+    course = Course.find(course_dir)
+    out = Path(out) if out else course.grades(name)
+    records = [r for r in ResultStore(out).load().values() if r.assignment == name] if out.is_dir() else []
     if not records:
-        raise no_grades(args.assignment, out)
-    return course, describe_assignment(args.assignment, records), out, sorted_records(records)
+        raise no_grades(name, out)
+    return course, describe_assignment(name, records), out, sorted_records(records)

@@ -146,7 +146,7 @@ def release_files(submitted: Path, folder: str, assignment: str) -> dict[str, by
 
 def run(args) -> int:
     """``autograder feedback ASSIGNMENT [--out DIR]``."""
-    course, assignment, out, records = load_graded(args)
+    course, assignment, out, records = load_graded(args.course, args.assignment, getattr(args, "out", None))
     write_feedback(assignment, records, out)
     placed, without_secret = place_for_nbgrader(assignment, records, out, course.feedback, course.submitted)
     print(f"Placed {len(placed)} feedback files under {course.feedback}/<student>/{assignment.name}/.")

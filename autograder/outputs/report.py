@@ -174,7 +174,7 @@ def write_report(assignment: Assignment, records: list[SubmissionGrade], out_dir
 
 def run(args) -> int:
     """``autograder report ASSIGNMENT [--out DIR]``."""
-    _, assignment, out, records = load_graded(args)
+    _, assignment, out, records = load_graded(args.course, args.assignment, getattr(args, "out", None))
     path = write_report(assignment, records, out)
     print(f"Class report: {path}")
     return 0
