@@ -27,6 +27,7 @@ import autograder
 SYSTEM_TREES = ("/usr", "/bin", "/lib", "/lib64", "/sbin")
 SITE_PACKAGES = "/site-packages"
 RUNTIME = "/runtime"
+SHIMS = "/runtime/shims"
 DEVICES = ("null", "zero", "urandom", "random")
 ETC_FILES = {
     "/etc/passwd": "root:x:0:0:root:/tmp:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/tmp:/usr/sbin/nologin\n",
@@ -52,7 +53,7 @@ class World:
     python: str = ""
     """The interpreter, at the same path inside as outside."""
     sys_path: tuple[str, ...] = ()
-    """The student's import path inside: the runtime, the standard library, the allowed packages."""
+    """The student's import path inside: the runtime, its shims, the standard library, the allowed packages."""
 
     def as_dict(self) -> dict:
         return {
@@ -145,5 +146,5 @@ def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
     stdlib = (f"{prefix}/lib/{version}", f"{prefix}/lib/{version}/lib-dynload")
     return World(
         binds=tuple(binds), symlinks=tuple(symlinks), masks=tuple(masks), python=python,
-        sys_path=(RUNTIME, *stdlib, SITE_PACKAGES),
+        sys_path=(RUNTIME, SHIMS, *stdlib, SITE_PACKAGES),
     )
