@@ -28,6 +28,7 @@ release: install
 
 demo: install release
 	$(BIN)/python -m autograder.demo regularization_rnn
+	$(BIN)/python -m autograder.demo keras_regularization
 
 bench: install
 	$(BIN)/python bench/grade_speed.py

@@ -106,6 +106,9 @@ def build_root(world: dict, runtime: dict[str, str]) -> None:
     for folder in ("/proc", "/tmp", "/var"):
         os.makedirs(new + folder, exist_ok=True)
     os.symlink("/tmp", new + "/var/tmp")
+    # The zygote's own small writable /tmp: preloading some libraries (Keras on torch) asks
+    # tempfile for a usable folder. Every session mounts its own tmpfs over it.
+    sc.mount("tmpfs", new + "/tmp", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, "size=1m,nr_inodes=64,mode=700")
     # The worker's own /proc, mounted while the host's is still in view: in a user
     # namespace the kernel lets a session mount a /proc of its own only over one
     # that is fully visible already. Each session's /proc then covers this one.

@@ -26,6 +26,9 @@ def _name(value: Any) -> str | None:
         return None
     if isinstance(value, str):
         return value
+    if isinstance(value, dict):  # a metric or loss object as get_compile_config serialises it
+        config = value.get("config")
+        return str((config.get("name") if isinstance(config, dict) else None) or value.get("class_name"))
     return str(getattr(value, "name", None) or getattr(value, "__name__", None) or type(value).__name__)
 
 

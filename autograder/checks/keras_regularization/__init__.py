@@ -23,6 +23,6 @@ ASSIGNMENT = Assignment(
         Exercise("forecaster", "A recurrent forecaster", ("build_forecaster",), lecture="004_818fa62321bb76fc.txt, Recurrent Network Data"),
     ),
     student_packages=("numpy", "keras", "torch", "matplotlib", "pandas"),
-    preload=("numpy", "numpy.random", "numpy.linalg", "keras", "keras.layers", "keras.regularizers", "keras.callbacks"),
+    preload=("numpy", "numpy.random", "numpy.linalg", "keras", "tensorflow"),
     sandbox_environment=(("KERAS_BACKEND", "torch"),),
 ).with_notebook_points()

@@ -8,7 +8,7 @@ import zlib
 import numpy as np
 
 # ------------------------------------------------------------------ vectorize
-SEQUENCES = [[3, 0, 7], [1], [9, 2, 5, 8], [4, 4, 6]]
+SEQUENCES = [[3, 0, 7], [1], [9, 2, 5, 8], [4, 10, 6]]
 DIMENSION = 11
 EMPTY_SEQUENCES = [[], [2, 3]]
 REPEATED = [[5, 5, 5, 1]]
