@@ -27,8 +27,7 @@ release: install
 	@for name in $(patsubst assignments/%/,%,$(wildcard assignments/*/)); do $(BIN)/autograder release $$name || exit 1; done
 
 demo: install release
-	$(BIN)/python -m autograder.demo regularization_rnn
-	$(BIN)/python -m autograder.demo keras_regularization
+	$(BIN)/python -m autograder.demo regularization_rnn keras_regularization
 
 bench: install
 	$(BIN)/python bench/grade_speed.py

@@ -18,7 +18,7 @@ FUNCTION = "build_dropout_model"
 
 
 @check(tier=1, says="build_dropout_model returns a Keras model of Dense relu, Dropout, Dense relu, Dropout, Dense sigmoid of one unit, with the input, output and parameter count the arguments ask for", lecture=LECTURE)
-def test_structure(student, reference):
+def test_contract_build_dropout_model(student, reference):
     for name, arguments in hidden.DROPOUT_CASES.items():
         models.expect_structure(models.config(student, FUNCTION, arguments), reference["dropout_model"][name]["config"], arguments)
 

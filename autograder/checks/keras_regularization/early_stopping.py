@@ -20,7 +20,7 @@ def _expect(student, reference, histories):
 
 
 @check(tier=1, says="early_stopping_epochs gives EarlyStopping's restored epoch and last epoch, counted from 1, for a loss that falls and then rises", lecture=LECTURE_IDEA)
-def test_ordinary(student, reference):
+def test_contract_early_stopping_epochs(student, reference):
     _expect(student, reference, hidden.HISTORIES)
 
 

@@ -12,7 +12,7 @@ FUNCTION = "build_forecaster"
 
 
 @check(tier=1, says="build_forecaster returns a Keras model of SimpleRNN(units) then a linear Dense with one unit per feature, taking (sequence_length, features) windows", lecture=LECTURE)
-def test_structure(student, reference):
+def test_contract_build_forecaster(student, reference):
     for name, arguments in hidden.FORECASTER_CASES.items():
         models.expect_structure(models.config(student, FUNCTION, arguments), reference["forecaster"][name]["config"], arguments)
 

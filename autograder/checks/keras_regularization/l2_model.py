@@ -12,7 +12,7 @@ FUNCTION = "build_l2_model"
 
 
 @check(tier=1, says="build_l2_model returns a Keras model with the input, output, parameter count and layers (Dense relu, Dense relu, Dense sigmoid of one unit) the arguments ask for", lecture=LECTURE)
-def test_structure(student, reference):
+def test_contract_build_l2_model(student, reference):
     for name, arguments in hidden.L2_CASES.items():
         models.expect_structure(models.config(student, FUNCTION, arguments), reference["l2_model"][name]["config"], arguments)
 

@@ -17,7 +17,7 @@ def _values(student, sequences, wanted):
 
 
 @check(tier=1, says="vectorize_sequences gives one row per sequence, 1.0 at each index in it and 0.0 elsewhere", lecture=LECTURE)
-def test_values(student, reference):
+def test_contract_vectorize_sequences(student, reference):
     _values(student, hidden.SEQUENCES, reference["vectors"]["ordinary"])
 
 
