@@ -156,7 +156,8 @@ def become_zygote(plan: dict, control: socket.socket) -> None:
         build_root(world, runtime_sources(package))
         path = world["sys_path"]
     else:
-        path = [str(package.parent), str(package / SHIMS), *world["sys_path"][2:-1], *plan["host_site_packages"]]
+        here = {"/runtime": str(package.parent), "/runtime/shims": str(package / SHIMS)}
+        path = [here.get(entry, entry) for entry in world["sys_path"][:-1]] + plan["host_site_packages"]
     os.dup2(control.fileno(), CONTROL_FD + 1)
     os.dup2(CONTROL_FD + 1, CONTROL_FD)
     os.set_inheritable(CONTROL_FD, True)

@@ -28,6 +28,9 @@ SYSTEM_TREES = ("/usr", "/bin", "/lib", "/lib64", "/sbin")
 SITE_PACKAGES = "/site-packages"
 RUNTIME = "/runtime"
 SHIMS = "/runtime/shims"
+SHIMS_NEED = "keras"
+"""The shims (``tensorflow.keras``) stand on this distribution: only a world that has it sees them,
+so in any other world ``tensorflow`` is as absent as it is."""
 DEVICES = ("null", "zero", "urandom", "random")
 ETC_FILES = {
     "/etc/passwd": "root:x:0:0:root:/tmp:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/tmp:/usr/sbin/nologin\n",
@@ -116,6 +119,11 @@ def _site_folders() -> set[str]:
     return {os.path.realpath(f) for f in folders if os.path.isdir(f)}
 
 
+def _shims(dists: list[metadata.Distribution]) -> tuple[str, ...]:
+    names = {canonicalize_name(dist.metadata["Name"]) for dist in dists}
+    return (SHIMS,) if SHIMS_NEED in names else ()
+
+
 def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
     """The world for an assignment whose students may import ``packages``;
     ``hide`` names folders of the course that must not show through either."""
@@ -137,7 +145,8 @@ def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
             symlinks.append((path, os.readlink(path)))
         elif os.path.isfile(path):
             binds.append((path, path))
-    for name, host in sorted(_package_entries(distribution_closure(packages)).items()):
+    dists = distribution_closure(packages)
+    for name, host in sorted(_package_entries(dists).items()):
         binds.append((host, f"{SITE_PACKAGES}/{name}"))
     own = os.path.realpath(Path(autograder.__file__).parent)
     candidates = _site_folders() | {own} | {os.path.realpath(p) for p in hide}
@@ -146,5 +155,5 @@ def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
     stdlib = (f"{prefix}/lib/{version}", f"{prefix}/lib/{version}/lib-dynload")
     return World(
         binds=tuple(binds), symlinks=tuple(symlinks), masks=tuple(masks), python=python,
-        sys_path=(RUNTIME, SHIMS, *stdlib, SITE_PACKAGES),
+        sys_path=(RUNTIME, *_shims(dists), *stdlib, SITE_PACKAGES),
     )
