@@ -27,7 +27,7 @@ release: install
 	@for name in $(patsubst assignments/%/,%,$(wildcard assignments/*/)); do $(BIN)/autograder release $$name || exit 1; done
 
 demo: install release
-	$(BIN)/python -m autograder.demo regularization_rnn
+	$(BIN)/python -m autograder.demo regularization_rnn keras_regularization
 
 # The course through nbgrader's exchange: an instructor and two students (Unix users; needs root), each command shown.
 .PHONY: course-demo

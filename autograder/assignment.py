@@ -54,6 +54,9 @@ class Assignment:
     preload: tuple[str, ...] = ("numpy", "numpy.random", "numpy.linalg", "numpy.fft")
     """Modules each worker's zygote imports once, so no student process pays for them
     (numpy loads random, linalg and fft lazily: 15 ms in every child that needs one)."""
+    sandbox_environment: tuple[tuple[str, str], ...] = ()
+    """Variables added to the zygote's fixed environment before it preloads (``KERAS_BACKEND``):
+    they choose how the preloaded modules start, and every student process inherits them."""
 
     def exercise(self, name: str) -> Exercise:
         for exercise in self.exercises:

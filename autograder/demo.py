@@ -16,16 +16,21 @@ from autograder.samples import build_class
 
 
 def main(argv: list[str]) -> int:
-    name = argv[0] if argv else available_assignments()[0]
+    """Grade a sample class of each named assignment (the first known one if none is named),
+    each under ``demo/<name>/``, so one demo never removes another's."""
     course = Course.find()
-    assignment = load_assignment(name)
-    root = course.root / "demo"
-    shutil.rmtree(root, ignore_errors=True)
-    submitted, out = root / "submitted", root / "grades" / name
-    students = build_class(course, assignment, submitted)
-    kinds = sorted({s.kind for s in students})
-    print(f"Sample class: {len(students)} students ({', '.join(kinds)}) in {submitted}", flush=True)
-    return cli_main(["grade", name, "--submitted", str(submitted), "--out", str(out), "--timeout", "10"])
+    for name in argv or available_assignments()[:1]:
+        assignment = load_assignment(name)
+        root = course.root / "demo" / name
+        shutil.rmtree(root, ignore_errors=True)
+        submitted, out = root / "submitted", root / "grades"
+        students = build_class(course, assignment, submitted)
+        kinds = sorted({s.kind for s in students})
+        print(f"Sample class of {name}: {len(students)} students ({', '.join(kinds)}) in {submitted}", flush=True)
+        code = cli_main(["grade", name, "--submitted", str(submitted), "--out", str(out), "--timeout", "10"])
+        if code:
+            return code
+    return 0
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ def sandbox_settings(args: argparse.Namespace, assignment: Assignment, hide: Ite
         raise CourseError("--timeout must be positive and --memory at least 64 MB.")
     return SandboxSettings(
         timeout=args.timeout, memory_mb=args.memory, allow_unconfined=args.allow_unconfined,
-        packages=assignment.student_packages, preload=assignment.preload, hide=tuple(str(p) for p in hide),
+        packages=assignment.student_packages, preload=assignment.preload,
+        environment=assignment.sandbox_environment, hide=tuple(str(p) for p in hide),
     )
 
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder.assignment import available_assignments, load_assignment
+from autograder.assignment import load_assignment
 from autograder.course import Course
 from autograder.samples import build_class
 from autograder.sandbox.confinement import detect
 
-NAME = available_assignments()[0]
+NAME = "regularization_rnn"
+"""The numpy assignment: Keras in a user namespace (keras_regularization) does not start yet here."""
 REPO = Path(__file__).resolve().parents[1]
 NOBODY = 65534
 pytestmark = pytest.mark.skipif(

@@ -40,6 +40,12 @@ class Student(Protocol):
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Returned: ...
 
+    def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
+        """Call ``function`` and return the report of the sandbox probe ``probe`` on what it
+        returned (:mod:`autograder.sandbox.probes`): how a check learns about a Keras model
+        that never leaves the student's process. The report is as hostile as any value."""
+        ...
+
 
 class StudentRaised(AssertionError):
     """A student function raised where a result was expected.

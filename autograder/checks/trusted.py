@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from autograder.sandbox.calls import build_arguments, describe_error
+from autograder.sandbox.probes import PROBES
 from autograder.sandbox.wire import from_bytes, to_bytes
 from autograder.values import Returned
 
@@ -27,10 +28,16 @@ class TrustedStudent:
         self._generators: dict[int, np.random.Generator] = {}
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Returned:
-        args = build_arguments(_round_trip(args), self._generators)
-        kwargs = build_arguments(_round_trip(kwargs), self._generators)
+        return self.inspect(None, function, args, kwargs)
+
+    def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
+        """As the sandbox does it: the probe runs here on what the trusted function returned."""
+        args = build_arguments(_round_trip(tuple(args)), self._generators)
+        kwargs = build_arguments(_round_trip(dict(kwargs or {})), self._generators)
         try:
             value, error = getattr(self._module, function)(*args, **kwargs), None
+            if probe:
+                value = PROBES[probe](value, *build_arguments(_round_trip(tuple(probe_args)), self._generators))
         except Exception as raised:  # the check decides whether raising was right
             value, error = None, describe_error(raised)
         return Returned(_round_trip(value), _round_trip(args), _round_trip(kwargs), error)

@@ -32,12 +32,16 @@ CONTROL_FD = 3
 RUNTIME_FILES = ("values.py", "sandbox/__init__.py", "sandbox/calls.py", "sandbox/child.py", "sandbox/probes.py",
                  "sandbox/syscalls.py", "sandbox/wire.py", "sandbox/zygote.py")
 """The sandbox runtime, copied into the world: the only code of ours a student's process holds."""
+SHIMS = "sandbox/shims"
+SHIM_FILES = ("tensorflow/__init__.py",)
+"""Stand-ins for modules students import by another name (``tensorflow.keras`` is Keras), first on their path."""
 ZYGOTE_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp", "MPLBACKEND": "Agg",
     "MPLCONFIGDIR": "/tmp", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1",
 }
-"""Everything the zygote's environment holds. One BLAS thread: each worker's student gets one core."""
+"""What the zygote's environment holds, whatever the assignment adds. One BLAS (and OpenMP, so
+torch) thread: each worker's student gets one core, and no thread pool runs before a fork."""
 BOOT = "import sys;sys.path[:]={path!r};from autograder.sandbox.zygote import main;main()"
 _NAMESPACES = sc.CLONE_NEWNS | sc.CLONE_NEWPID | sc.CLONE_NEWNET | sc.CLONE_NEWIPC | sc.CLONE_NEWUTS
 
@@ -102,12 +106,15 @@ def build_root(world: dict, runtime: dict[str, str]) -> None:
     for folder in ("/proc", "/tmp", "/var"):
         os.makedirs(new + folder, exist_ok=True)
     os.symlink("/tmp", new + "/var/tmp")
+    # The zygote's own small writable /tmp: preloading some libraries (Keras on torch) asks
+    # tempfile for a usable folder. Every session mounts its own tmpfs over it.
+    sc.mount("tmpfs", new + "/tmp", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, "size=1m,nr_inodes=64,mode=700")
     # The worker's own /proc, mounted while the host's is still in view: in a user
     # namespace the kernel lets a session mount a /proc of its own only over one
     # that is fully visible already. Each session's /proc then covers this one.
     sc.mount("proc", new + "/proc", "proc", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
     for relative, text in runtime.items():
-        target = Path(new + "/runtime/autograder") / relative
+        target = Path(new + "/runtime") / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
     os.mkdir(new + "/.oldbase")
@@ -120,10 +127,13 @@ def build_root(world: dict, runtime: dict[str, str]) -> None:
 
 
 def runtime_sources(package: Path) -> dict[str, str]:
-    """The runtime's files, read before the host's tree goes; package markers stay empty."""
-    sources = {"__init__.py": ""}
+    """The runtime's files and the shims, by their path under the world's runtime folder, read
+    before the host's tree goes; the runtime's package markers stay empty."""
+    sources = {"autograder/__init__.py": ""}
     for relative in RUNTIME_FILES:
-        sources[relative] = "" if relative.endswith("__init__.py") else (package / relative).read_text()
+        sources[f"autograder/{relative}"] = "" if relative.endswith("__init__.py") else (package / relative).read_text()
+    for relative in SHIM_FILES:
+        sources[f"shims/{relative}"] = (package / SHIMS / relative).read_text()
     return sources
 
 
@@ -146,12 +156,14 @@ def become_zygote(plan: dict, control: socket.socket) -> None:
         build_root(world, runtime_sources(package))
         path = world["sys_path"]
     else:
-        path = [str(package.parent), *world["sys_path"][1:-1], *plan["host_site_packages"]]
+        here = {"/runtime": str(package.parent), "/runtime/shims": str(package / SHIMS)}
+        path = [here.get(entry, entry) for entry in world["sys_path"][:-1]] + plan["host_site_packages"]
     os.dup2(control.fileno(), CONTROL_FD + 1)
     os.dup2(CONTROL_FD + 1, CONTROL_FD)
     os.set_inheritable(CONTROL_FD, True)
     _close_other_fds(CONTROL_FD)
-    os.execve(world["python"], ["python3", "-I", "-S", "-B", "-c", BOOT.format(path=path)], ZYGOTE_ENV)
+    environment = {str(name): str(value) for name, value in plan.get("environment", [])} | ZYGOTE_ENV
+    os.execve(world["python"], ["python3", "-I", "-S", "-B", "-c", BOOT.format(path=path)], environment)
 
 
 def main() -> None:

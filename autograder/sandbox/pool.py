@@ -75,6 +75,8 @@ class SandboxSettings:
     """Distributions students may import (with what they require)."""
     preload: tuple[str, ...] = ("numpy", "numpy.random", "numpy.linalg", "numpy.fft")
     """Modules the zygote imports once, so that no student process pays for them."""
+    environment: tuple[tuple[str, str], ...] = ()
+    """Variables the assignment adds to the zygote's environment (names the launcher fixes are not replaced)."""
     hide: tuple[str, ...] = ()
     """Course folders that must not show through even if they lie inside a tree students see."""
 
@@ -130,7 +132,8 @@ class Sandbox:
         self._send({
             "grader": os.getpid(), "confined": self.confinement.confined, "user_namespace": mode == "user namespace",
             "uid": os.geteuid(), "gid": os.getegid(), "cgroup_procs": self.cgroup.procs_files if self.cgroup else [],
-            "world": world.as_dict(), "host_site_packages": [p for p in sys.path if "-packages" in p],
+            "world": world.as_dict(), "environment": [list(item) for item in self.settings.environment],
+            "host_site_packages": [p for p in sys.path if "-packages" in p],
         })
         self._send({
             "preload": list(self.settings.preload), "confined": self.confinement.confined,

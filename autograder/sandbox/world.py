@@ -32,6 +32,10 @@ from autograder.files import cache_dir
 SYSTEM_TREES = ("/usr", "/bin", "/lib", "/lib64", "/sbin")
 SITE_PACKAGES = "/site-packages"
 RUNTIME = "/runtime"
+SHIMS = "/runtime/shims"
+SHIMS_NEED = "keras"
+"""The shims (``tensorflow.keras``) stand on this distribution: only a world that has it sees them,
+so in any other world ``tensorflow`` is as absent as it is."""
 DEVICES = ("null", "zero", "urandom", "random")
 ETC_FILES = {
     "/etc/passwd": "root:x:0:0:root:/tmp:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/tmp:/usr/sbin/nologin\n",
@@ -57,7 +61,7 @@ class World:
     python: str = ""
     """The interpreter, at the same path inside as outside."""
     sys_path: tuple[str, ...] = ()
-    """The student's import path inside: the runtime, the standard library, the allowed packages."""
+    """The student's import path inside: the runtime, its shims, the standard library, the allowed packages."""
 
     def as_dict(self) -> dict:
         return {
@@ -152,6 +156,11 @@ def site_packages_copy(entries: dict[str, str]) -> str:
     return str(target)
 
 
+def _shims(dists: list[metadata.Distribution]) -> tuple[str, ...]:
+    names = {canonicalize_name(dist.metadata["Name"]) for dist in dists}
+    return (SHIMS,) if SHIMS_NEED in names else ()
+
+
 def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
     """The world for an assignment whose students may import ``packages``;
     ``hide`` names folders of the course that must not show through either."""
@@ -173,7 +182,8 @@ def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
             symlinks.append((path, os.readlink(path)))
         elif os.path.isfile(path):
             binds.append((path, path))
-    binds.append((site_packages_copy(_package_entries(distribution_closure(packages))), SITE_PACKAGES))
+    dists = distribution_closure(packages)
+    binds.append((site_packages_copy(_package_entries(dists)), SITE_PACKAGES))
     own = os.path.realpath(Path(autograder.__file__).parent)
     candidates = _site_folders() | {own} | {os.path.realpath(p) for p in hide}
     masks = sorted(p for p in candidates if _inside(p, trees) and os.path.isdir(p))
@@ -181,5 +191,5 @@ def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
     stdlib = (f"{prefix}/lib/{version}", f"{prefix}/lib/{version}/lib-dynload")
     return World(
         binds=tuple(binds), symlinks=tuple(symlinks), masks=tuple(masks), python=python,
-        sys_path=(RUNTIME, *stdlib, SITE_PACKAGES),
+        sys_path=(RUNTIME, *_shims(dists), *stdlib, SITE_PACKAGES),
     )

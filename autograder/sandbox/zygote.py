@@ -154,7 +154,11 @@ def main() -> None:
     control = socket.socket(fileno=CONTROL_FD)
     setup = json.loads(control.recv(1 << 16))
     for module in setup["preload"]:
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except Exception as error:  # the grader is told why, instead of only that the zygote is gone
+            control.sendall(json.dumps({"error": f"preloading {module}: {type(error).__name__}: {error}"[:500]}).encode())
+            return
     zygote = Zygote(setup, control)
     control.sendall(json.dumps({"ready": True}).encode())
     while True:

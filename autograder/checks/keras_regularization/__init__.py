@@ -1,0 +1,28 @@
+"""Hidden checks of `keras_regularization`: students build Keras models, graded against reference models.
+
+One check module per exercise (``vectorize``, ``l2_model``, ``dropout_model``,
+``early_stopping``, ``forecaster``); ``models`` judges a model from the sandbox probes'
+reports, ``inputs`` holds the hidden inputs and tolerances, ``references`` the reference
+models and what they compute, ``mistakes.toml`` the known mistakes.
+
+The sandbox preloads Keras on its torch backend (one thread, imported once per worker, then
+forked per student: TensorFlow and JAX are not fork-safe); ``tensorflow.keras`` there is Keras
+itself (``autograder/sandbox/shims``), so lecture code that imports it runs unchanged.
+"""
+from autograder.assignment import Assignment, Exercise
+
+ASSIGNMENT = Assignment(
+    name="keras_regularization",
+    exercises=(
+        Exercise("vectorize", "Multi-hot vectors", ("vectorize_sequences",), lecture="001_b0e8ddc73a6f682a.txt, Data Wrangling"),
+        Exercise("l2_model", "L2 weight regularisation in Keras", ("build_l2_model",),
+                 lecture="002_68feca35d645f180.txt, Listing 5.13 Adding L2 weight regularization to the model"),
+        Exercise("dropout_model", "Dropout layers in Keras", ("build_dropout_model",),
+                 lecture="001_b0e8ddc73a6f682a.txt, Regularization: adding dropout"),
+        Exercise("early_stopping", "Early stopping", ("early_stopping_epochs",), lecture="000_7998d2d354c86fc6.txt, Early stopping"),
+        Exercise("forecaster", "A recurrent forecaster", ("build_forecaster",), lecture="004_818fa62321bb76fc.txt, Recurrent Network Data"),
+    ),
+    student_packages=("numpy", "keras", "torch", "matplotlib", "pandas"),
+    preload=("numpy", "numpy.random", "numpy.linalg", "keras", "tensorflow"),
+    sandbox_environment=(("KERAS_BACKEND", "torch"),),
+).with_notebook_points()
