@@ -106,6 +106,15 @@ def _write(folder: Path, assignment: str, content: str | bytes | None, name: str
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
 
 
+def partial_mistakes(assignment: Assignment) -> list:
+    """Catalogued mistakes added to the solution that cost points (the catalogue
+    also lists correct alternatives, which must not make a 'partly wrong' student)."""
+    return [
+        m for m in load_mistakes(assignment)
+        if not m.replace and m.expected < assignment.exercise(m.exercise).points
+    ]
+
+
 def build_class(
     course: Course, assignment: Assignment, submitted: Path, copies: int = 1, honest_only: bool = False
 ) -> list[SampleStudent]:
@@ -114,7 +123,7 @@ def build_class(
     ``honest_only`` leaves out the unstarted, broken and hostile ones."""
     released = json.loads(course.released_notebook(assignment.name).read_text())
     sections = {exercise: part.code for exercise, part in installed(assignment.name).exercises.items()}
-    mistakes = [m for m in load_mistakes(assignment) if not m.replace]
+    mistakes = partial_mistakes(assignment)
     students: list[SampleStudent] = []
 
     def add(folder: str, kind: str, notebook: dict | None = None, raw: str | bytes | None = None, name: str | None = None) -> None:
