@@ -21,7 +21,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from autograder.values import Opaque, RaisedError, Returned, Rng  # noqa: F401  (the checks' vocabulary)
+from autograder.values import Interaction, Opaque, RaisedError, Returned, Rng  # noqa: F401  (the checks' vocabulary)
 
 
 class SandboxFailure(Exception):
@@ -39,6 +39,11 @@ class Student(Protocol):
     """The only way a check reaches student code."""
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Returned: ...
+
+    def interact(self, sources: list[str]) -> list[Interaction]:
+        """Run each statement as a doctest example would, in the student's namespace:
+        only what it printed (an expression's repr included) or raised comes back."""
+        ...
 
 
 class StudentRaised(AssertionError):
@@ -63,6 +68,8 @@ class CheckSpec:
     tier: int
     says: str
     lecture: str
+    points: int = 0
+    """What passing earns where the exercise is scored per case (otter's scoring); unused by tiers."""
 
     @property
     def sentence(self) -> str:
@@ -87,17 +94,18 @@ class Check:
         return self.spec.tier
 
 
-def check(tier: int, says: str, lecture: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def check(tier: int, says: str, lecture: str, points: int = 0) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Mark a test function as a hidden check of ``tier`` (1: core idea, 2: full behaviour).
 
     ``says`` names the property for the student, without hidden inputs or
-    expected values; ``lecture`` is the file and slide it was taught on.
+    expected values; ``lecture`` is the file and slide it was taught on;
+    ``points`` is what the check earns in an exercise scored per case.
     """
     if tier not in (1, 2):
         raise ValueError("tier must be 1 or 2")
 
     def mark(func: Callable[..., None]) -> Callable[..., None]:
-        func.__check__ = CheckSpec(tier, says.rstrip("."), lecture)  # type: ignore[attr-defined]
+        func.__check__ = CheckSpec(tier, says.rstrip("."), lecture, points)  # type: ignore[attr-defined]
         return func
 
     return mark
