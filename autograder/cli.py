@@ -60,9 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in ("report", "feedback", "export"):
         parsers[name].add_argument("--out", type=Path, metavar="DIR", help="the grades folder (default grades/<assignment>)")
-    parsers["export"].add_argument("--format", required=True, choices=("canvas",), help="gradebook format")
-    parsers["export"].add_argument("--roster", type=Path, required=True, metavar="FILE", help="the gradebook CSV exported from Canvas")
-    parsers["export"].add_argument("--output", type=Path, metavar="FILE", help="where to write (default OUT/canvas.csv)")
+    parsers["export"].add_argument("--format", required=True, choices=("canvas", "otter"), help="gradebook format")
+    parsers["export"].add_argument("--roster", type=Path, metavar="FILE", help="the gradebook CSV exported from Canvas (canvas format)")
+    parsers["export"].add_argument("--output", type=Path, metavar="FILE", help="where to write (default OUT/canvas.csv or OUT/final_grades.csv)")
     parsers["gradescope"].add_argument("--output", type=Path, metavar="ZIP", help="where to write the zip")
     return parser
 

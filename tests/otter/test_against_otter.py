@@ -82,11 +82,13 @@ def both(tmp_path_factory):
         for row in csv.DictReader(handle):
             ours.setdefault(row["student_id"], {})[row["exercise"]] = float(row["score"])
     assert not (ROOT / "autograder" / "checks" / "squares").exists()
-    return otter_scores, ours
+    _run(sys.executable, "-m", "autograder.cli", "export", "squares", "--format", "otter", cwd=course)
+    final = list(csv.reader((course / "grades" / "squares" / "final_grades.csv").open()))
+    return otter_scores, ours, final
 
 
 def test_same_scores_as_otter_run(both):
-    otter_scores, ours = both
+    otter_scores, ours, _ = both
     assert otter_scores["correct"] == {"q1": 3.0, "q2": 2.0}
     assert otter_scores["partly"] == {"q1": 2.0, "q2": 0.0}, "all_or_nothing q2 and per-case q1 both exercised"
     for student in ANSWERS:
@@ -95,6 +97,14 @@ def test_same_scores_as_otter_run(both):
 
 
 def test_the_cheat_fools_otter_not_us(both):
-    otter_scores, ours = both
+    otter_scores, ours, _ = both
     assert otter_scores["cheat"] == OTTER_ONLY["cheat"]
     assert ours["cheat"] == {"q1": 0.0, "q2": 0.0}
+
+
+def test_export_in_otters_final_grades_layout(both):
+    _, _, final = both
+    assert final[0] == ["file", "q1", "q2", "total_points_earned", "percent_correct", "grading_status"]
+    assert final[1][:4] == ["POSSIBLE", "3", "2", "5"]
+    by_file = {row[0].split("/")[0]: row for row in final[2:]}
+    assert by_file["partly"][1:] == ["2", "0", "2", "0.4", "Completed"]
