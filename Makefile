@@ -31,6 +31,7 @@ demo: install release
 
 bench: install
 	$(BIN)/python bench/grade_speed.py
+	$(BIN)/python bench/otter_speed.py
 
 clean:
 	rm -rf $(VENV) demo grades submitted autograded feedback gradebook.db
