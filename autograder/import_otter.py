@@ -18,11 +18,10 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.assignment import CHECKS_ROOT, check_name
 from autograder.course import Course
 from autograder.errors import UserError
-from autograder.export_solution import export
 from autograder.otter_master import Case, Master, Question, read_master
+from autograder.scaffold import claim, write_parts
 
 LECTURE_OF = "question {name} of the otter notebook"
 
@@ -148,27 +147,17 @@ def import_otter(course: Course, master_path: Path, name: str | None) -> list[Pa
     name = name or master.name
     if not name:
         raise UserError(f"{master_path} names no assignment (no `name` in its ASSIGNMENT CONFIG): pass --name NAME.")
-    check_name(name)
-    if not course.is_nbgrader_course:
-        raise UserError(f"No nbgrader course at {course.root}: expected nbgrader_config.py there.")
     bad = [q.name for q in master.questions if not q.name.isidentifier() or q.name == name]
     if bad:
         raise UserError(f"Question '{bad[0]}' cannot name an exercise: otter question names must be Python names here.")
-    checks = CHECKS_ROOT / name
-    taken = [p for p in (course.source_notebook(name).parent, checks, CHECKS_ROOT / f"{name}.py", course.solution_module(name)) if p.exists()]
-    if taken:
-        raise UserError(f"'{name}' is taken: {taken[0]} already exists.")
-    files = {
+    checks = claim(course, name)
+    return write_parts(course, name, {
         course.source_notebook(name): nbformat.writes(notebook(master)) + "\n",
         checks / "__init__.py": package(name, master),
         **{checks / f"{q.name}.py": checks_module(q) for q in master.questions},
         checks / "references.py": REFERENCES,
         checks / "mistakes.toml": MISTAKES,
-    }
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return [*files, export(course, name)]
+    })
 
 
 def run(args: argparse.Namespace) -> int:
