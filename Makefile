@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[$(TF_EXTRA)]'
+	$(BIN)/python -m pip install -q -e '.[$(TF_EXTRA),otter]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -36,6 +36,7 @@ course-demo: install
 
 bench: install
 	$(BIN)/python bench/grade_speed.py
+	$(BIN)/python bench/otter_speed.py
 
 clean:
 	rm -rf $(VENV) demo grades submitted autograded feedback gradebook.db

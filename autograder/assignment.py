@@ -34,6 +34,9 @@ class Exercise:
     lecture: str
     points: int = 2
     """Set from the notebook by :meth:`Assignment.with_notebook_points`; the default serves hand-built examples."""
+    scoring: str = "tiers"
+    """How the checks' outcomes become points (``autograder.rubric.SCORINGS``): this course's
+    tiers, or otter-grader's ``cases`` / ``all_or_nothing`` for an imported otter question."""
 
     @property
     def solution_cell(self) -> str:

@@ -23,6 +23,7 @@ COMMANDS = {
     "feedback": ("autograder.outputs.feedback", "Place feedback files where nbgrader's release_feedback finds them."),
     "export": ("autograder.outputs.canvas", "Export grades for a gradebook (Canvas)."),
     "gradescope": ("autograder.gradescope", "Build a Gradescope autograder zip for an assignment."),
+    "import-otter": ("autograder.import_otter", "Import an otter-assign master notebook as an assignment (notebook, checks, solution)."),
 }
 
 
@@ -42,8 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--course", type=Path, default=None, help="course root (default: nearest folder with nbgrader_config.py)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parsers = {name: sub.add_parser(name, help=text, description=text) for name, (_, text) in COMMANDS.items()}
-    for p in parsers.values():
-        p.add_argument("assignment", help="assignment name: its folder under assignments/")
+    for name, p in parsers.items():
+        if name != "import-otter":
+            p.add_argument("assignment", help="assignment name: its folder under assignments/")
+    parsers["import-otter"].add_argument("master", type=Path, help="the otter-assign master notebook")
+    parsers["import-otter"].add_argument("--name", help="assignment name (default: the notebook's ASSIGNMENT CONFIG name)")
 
     _grading_options(parsers["selfcheck"])
 
@@ -56,9 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in ("report", "feedback", "export"):
         parsers[name].add_argument("--out", type=Path, metavar="DIR", help="the grades folder (default grades/<assignment>)")
-    parsers["export"].add_argument("--format", required=True, choices=("canvas",), help="gradebook format")
-    parsers["export"].add_argument("--roster", type=Path, required=True, metavar="FILE", help="the gradebook CSV exported from Canvas")
-    parsers["export"].add_argument("--output", type=Path, metavar="FILE", help="where to write (default OUT/canvas.csv)")
+    parsers["export"].add_argument("--format", required=True, choices=("canvas", "otter"), help="gradebook format")
+    parsers["export"].add_argument("--roster", type=Path, metavar="FILE", help="the gradebook CSV exported from Canvas (canvas format)")
+    parsers["export"].add_argument("--output", type=Path, metavar="FILE", help="where to write (default OUT/canvas.csv or OUT/final_grades.csv)")
     parsers["gradescope"].add_argument("--output", type=Path, metavar="ZIP", help="where to write the zip")
     return parser
 

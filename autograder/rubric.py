@@ -1,8 +1,11 @@
-"""The 0/1/2 rule, applied to the outcomes of one exercise's checks.
+"""An exercise's score from the outcomes of its checks, by the scoring it declares.
 
-2: every tier-1 and tier-2 check passes. 1: every tier-1 check passes, a
-tier-2 check fails. 0: a tier-1 check fails, a function is missing, or the
-student's process died, hung or ran out of memory.
+``tiers`` (this course's 0/1/2 rule): every tier-1 and tier-2 check passes,
+all the points; every tier-1 check passes and a tier-2 check fails, half;
+a tier-1 check fails, 0. ``cases`` (otter-grader's): each passing check earns
+its own points. ``all_or_nothing`` (otter's ``all_or_nothing: true``): every
+check passes, all the points, else 0. Under every scoring a missing function
+or a student process that died, hung or ran out of memory scores 0.
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ class CheckOutcome:
     sentence: str
     detail: str
     """For instructors only (selfcheck, logs): may name hidden values."""
+    points: int = 0
+    """What the check earns when it passes, under ``cases`` scoring."""
 
 
 def run_checks(checks: list[Check], student: Student, reference: Any) -> list[CheckOutcome]:
@@ -34,16 +39,19 @@ def run_checks(checks: list[Check], student: Student, reference: Any) -> list[Ch
         except SandboxFailure:
             raise
         except AssertionError as failed:
-            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence_after(failed), str(failed)[:500]))
+            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence_after(failed), str(failed)[:500], check.spec.points))
         except Exception as broken:  # a value the check could not handle counts against the student
             detail = f"{type(broken).__name__}: {str(broken)[:400]}"
-            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail))
+            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail, check.spec.points))
         else:
-            outcomes.append(CheckOutcome(check.name, check.tier, True, check.spec.sentence, ""))
+            outcomes.append(CheckOutcome(check.name, check.tier, True, check.spec.sentence, "", check.spec.points))
     return outcomes
 
 
-def score(outcomes: list[CheckOutcome], points: int) -> int:
+SCORINGS = ("tiers", "cases", "all_or_nothing")
+
+
+def score(outcomes: list[CheckOutcome], points: int, scoring: str = "tiers") -> int:
     """An exercise's score out of ``points``, the ``points`` of its test cell in the notebook.
 
     Every check passes: ``points``. Every tier-1 check passes and a tier-2
@@ -51,7 +59,12 @@ def score(outcomes: list[CheckOutcome], points: int) -> int:
     exercise scores 2, 1 or 0 as the lectures' grading does; 3 points give 3,
     1 or 0 and 4 points 4, 2 or 0. Tier 1 is the idea the lecture teaches and
     earns at most half: the other half (rounded up) is for the full behaviour.
+    ``cases`` and ``all_or_nothing`` follow otter-grader (see the module's docstring).
     """
+    if scoring == "cases":
+        return min(points, sum(o.points for o in outcomes if o.passed))
+    if scoring == "all_or_nothing":
+        return points if all(o.passed for o in outcomes) else 0
     if any(not o.passed and o.tier == 1 for o in outcomes):
         return 0
     if any(not o.passed for o in outcomes):
@@ -84,7 +97,7 @@ def grade_exercise(
     except SandboxFailure as failure:
         return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, (FAILURE_SENTENCES[failure.reason],), printed), []
     return (
-        ExerciseGrade(exercise.name, score(outcomes, exercise.points), exercise.points, "graded", lost_point_sentences(outcomes), printed),
+        ExerciseGrade(exercise.name, score(outcomes, exercise.points, exercise.scoring), exercise.points, "graded", lost_point_sentences(outcomes), printed),
         outcomes,
     )
 

@@ -160,8 +160,8 @@ def _notebook(name: str) -> nbformat.NotebookNode:
     )
 
 
-def scaffold(course: Course, name: str) -> list[Path]:
-    """Write a new assignment's parts; return the paths written, the exported solution last."""
+def claim(course: Course, name: str) -> Path:
+    """The checks folder of a new assignment ``name``, once the name is usable and free; else a UserError."""
     check_name(name)
     if not course.is_nbgrader_course:
         raise UserError(f"No nbgrader course at {course.root}: expected nbgrader_config.py there.")
@@ -169,18 +169,28 @@ def scaffold(course: Course, name: str) -> list[Path]:
     taken = [p for p in (course.source_notebook(name).parent, checks, CHECKS_ROOT / f"{name}.py", course.solution_module(name)) if p.exists()]
     if taken:
         raise UserError(f"'{name}' is taken: {taken[0]} already exists.")
+    return checks
+
+
+def write_parts(course: Course, name: str, files: dict[Path, str]) -> list[Path]:
+    """Write an assignment's files, then export its solution; the paths written, the solution last."""
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return [*files, export(course, name)]
+
+
+def scaffold(course: Course, name: str) -> list[Path]:
+    """Write a new assignment's parts; return the paths written, the exported solution last."""
+    checks = claim(course, name)
     fill = {"name": name, "lecture": LECTURE}
-    files = {
+    return write_parts(course, name, {
         course.source_notebook(name): nbformat.writes(_notebook(name)) + "\n",
         checks / "__init__.py": Template(PACKAGE).substitute(fill),
         checks / "relu.py": Template(CHECKS).substitute(fill),
         checks / "references.py": Template(REFERENCES).substitute(fill),
         checks / "mistakes.toml": Template(MISTAKES).substitute(fill),
-    }
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return [*files, export(course, name)]
+    })
 
 
 def run(args: argparse.Namespace) -> int:

@@ -38,9 +38,10 @@ class Mistake:
 
 
 def load_mistakes(assignment: Assignment) -> list[Mistake]:
+    """The catalog's mistakes; an empty catalog (an imported otter assignment's, at first) proves the solution alone."""
     path = assignment.checks_dir / "mistakes.toml"
     try:
-        mistakes = [Mistake(**entry) for entry in tomllib.loads(path.read_text())["mistake"]]
+        mistakes = [Mistake(**entry) for entry in tomllib.loads(path.read_text()).get("mistake", [])]
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as error:
         raise CourseError(f"{path} is not a mistake catalog of [[mistake]] tables ({type(error).__name__}: {error}).") from None
     points = {e.name: e.points for e in assignment.exercises}

@@ -21,7 +21,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from autograder.values import Opaque, RaisedError, Returned, Rng  # noqa: F401  (the checks' vocabulary)
+from autograder.values import Interaction, Opaque, RaisedError, Returned, Rng  # noqa: F401  (the checks' vocabulary)
 
 
 class SandboxFailure(Exception):
@@ -44,6 +44,11 @@ class Student(Protocol):
         """Call ``function`` and return the report of the sandbox probe ``probe`` on what it
         returned (:mod:`autograder.sandbox.probes`): how a check learns about a Keras model
         that never leaves the student's process. The report is as hostile as any value."""
+        ...
+
+    def interact(self, sources: list[str]) -> list[Interaction]:
+        """Run each statement as a doctest example would, in the student's namespace:
+        only what it printed (an expression's repr included) or raised comes back."""
         ...
 
 
@@ -69,6 +74,8 @@ class CheckSpec:
     tier: int
     says: str
     lecture: str
+    points: int = 0
+    """What passing earns where the exercise is scored per case (otter's scoring); unused by tiers."""
 
     @property
     def sentence(self) -> str:
@@ -93,17 +100,18 @@ class Check:
         return self.spec.tier
 
 
-def check(tier: int, says: str, lecture: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def check(tier: int, says: str, lecture: str, points: int = 0) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Mark a test function as a hidden check of ``tier`` (1: core idea, 2: full behaviour).
 
     ``says`` names the property for the student, without hidden inputs or
-    expected values; ``lecture`` is the file and slide it was taught on.
+    expected values; ``lecture`` is the file and slide it was taught on;
+    ``points`` is what the check earns in an exercise scored per case.
     """
     if tier not in (1, 2):
         raise ValueError("tier must be 1 or 2")
 
     def mark(func: Callable[..., None]) -> Callable[..., None]:
-        func.__check__ = CheckSpec(tier, says.rstrip("."), lecture)  # type: ignore[attr-defined]
+        func.__check__ = CheckSpec(tier, says.rstrip("."), lecture, points)  # type: ignore[attr-defined]
         return func
 
     return mark

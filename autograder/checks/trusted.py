@@ -7,6 +7,8 @@ Student code never comes here; it runs through ``autograder.sandbox``.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 from types import ModuleType
 from typing import Any
 
@@ -15,7 +17,7 @@ import numpy as np
 from autograder.sandbox.calls import build_arguments, describe_error
 from autograder.sandbox.probes import PROBES
 from autograder.sandbox.wire import from_bytes, to_bytes
-from autograder.values import Returned
+from autograder.values import Interaction, Returned
 
 
 def _round_trip(value: Any) -> Any:
@@ -41,3 +43,17 @@ class TrustedStudent:
         except Exception as raised:  # the check decides whether raising was right
             value, error = None, describe_error(raised)
         return Returned(_round_trip(value), _round_trip(args), _round_trip(kwargs), error)
+
+    def interact(self, sources: list[str]) -> list[Interaction]:
+        """Each statement run as the sandbox's child runs it (a doctest example in the module's namespace)."""
+        return [self._interact_one(source) for source in sources]
+
+    def _interact_one(self, source: str) -> Interaction:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            try:
+                exec(compile(source, "<example>", "single"), vars(self._module))
+                error = None
+            except Exception as raised:  # the check compares it with the expected exception
+                error = describe_error(raised)
+        return Interaction(printed.getvalue(), error)

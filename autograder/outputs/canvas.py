@@ -104,8 +104,12 @@ def _who(row: dict[str, str]) -> str:
 
 def run(args) -> int:
     """``autograder export ASSIGNMENT --format canvas --roster FILE [--out DIR] [--output FILE]``."""
+    if args.format == "otter":
+        from autograder.outputs import otter_csv
+
+        return otter_csv.run(args)
     if args.format != "canvas":
-        raise UserError(f"Unknown export format '{args.format}' (known: canvas).")
+        raise UserError(f"Unknown export format '{args.format}' (known: canvas, otter).")
     if args.roster is None or not Path(args.roster).is_file():
         raise UserError(f"Roster file {args.roster} does not exist: export the gradebook from Canvas first.")
     _, assignment, out, records = load_graded(args.course, args.assignment, getattr(args, "out", None))

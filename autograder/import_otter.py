@@ -1,0 +1,170 @@
+"""``autograder import-otter MASTER.ipynb [--name NAME]``: an otter-assign notebook becomes one of our assignments.
+
+It writes what ``autograder new`` writes (see :mod:`autograder.scaffold`), from
+the master notebook read by :mod:`autograder.otter_master`: the nbgrader
+source notebook (one exercise per otter question: its prompt, its solution
+cell, a visible test cell running its public cases and worth the question's
+points), the checks package (one check per test case, hidden ones included,
+each worth the case's points, the exercise scored as otter scores the
+question), an empty ``references.py`` and ``mistakes.toml``, and the exported
+solution. Nothing is written when the notebook or the name is unusable.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from autograder.course import Course
+from autograder.errors import UserError
+from autograder.otter_master import Case, Master, Question, read_master
+from autograder.scaffold import claim, write_parts
+
+LECTURE_OF = "question {name} of the otter notebook"
+
+
+def _nbgrader(grade_id: str, *, solution: bool = False, points: int | None = None) -> dict:
+    meta = {"grade": points is not None, "grade_id": grade_id, "locked": not solution, "schema_version": 3, "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def functions_of(code: str) -> tuple[str, ...]:
+    return tuple(node.name for node in ast.parse(code).body if isinstance(node, ast.FunctionDef))
+
+
+def solution_cell(code: str) -> str:
+    """Our convention: a lone function keeps its ``def`` line and docstring above the markers and its
+    body between them; any other answer lies wholly between them."""
+    tree = ast.parse(code)
+    lines = code.splitlines()
+    if len(tree.body) == 1 and isinstance(tree.body[0], ast.FunctionDef) and not tree.body[0].decorator_list:
+        function = tree.body[0]
+        body = function.body
+        has_docstring = isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)
+        if not has_docstring or len(body) > 1:
+            first = body[1] if has_docstring else body[0]
+            split = first.lineno - 1
+            indent = " " * first.col_offset
+            return "\n".join([*lines[:split], f"{indent}### BEGIN SOLUTION", *lines[split:], f"{indent}### END SOLUTION"])
+    return "\n".join(["### BEGIN SOLUTION", *lines, "### END SOLUTION"])
+
+
+def public_test_cell(question: Question) -> str:
+    """The visible test cell: the question's public doctests, run as otter's ``grader.check`` would."""
+    public = [case.doctest for case in question.cases if not case.hidden and case.doctest is not None]
+    return "\n".join(
+        [
+            f"# Public tests of {question.name}, from the otter notebook (the grader runs more, hidden ones).",
+            "import doctest",
+            f"_cases = {public!r}",
+            "_runner = doctest.DocTestRunner()",
+            "for _case in _cases:",
+            f"    _runner.run(doctest.DocTestParser().get_doctest(_case, globals(), {question.name!r}, None, 0), clear_globs=False)",
+            f"assert not _runner.summarize(verbose=False).failed, 'a public test of {question.name} failed (see above)'",
+            f"print('{question.name}: public tests passed.')",
+        ]
+    )
+
+
+def notebook(master: Master) -> nbformat.NotebookNode:
+    cells = []
+    for kind, block in master.blocks:
+        if kind == "markdown":
+            cells.append(new_markdown_cell(block))
+        elif kind == "code":
+            cells.append(new_code_cell(block))
+        else:
+            cells += [new_markdown_cell(text) for text in block.prompt]
+            cells.append(new_code_cell(solution_cell(block.solution), metadata=_nbgrader(f"{block.name}_solution", solution=True)))
+            cells.append(new_code_cell(public_test_cell(block), metadata=_nbgrader(f"test_{block.name}", points=block.points)))
+    for index, cell in enumerate(cells):
+        cell.id = f"cell-{index}"
+    return new_notebook(cells=cells, metadata={"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}, "language_info": {"name": "python"}})
+
+
+def package(name: str, master: Master) -> str:
+    exercises = "\n".join(
+        f"        Exercise({q.name!r}, {q.name!r}, {functions_of(q.solution)!r}, lecture={LECTURE_OF.format(name=q.name)!r}, "
+        f"scoring={'all_or_nothing' if q.all_or_nothing else 'cases'!r}),"
+        for q in master.questions
+    )
+    return (
+        f'"""Checks of `{name}`, imported from an otter-assign notebook (`autograder import-otter`): one module\n'
+        'per question, one check per otter test case, scored as otter scores the question."""\n'
+        "from autograder.assignment import Assignment, Exercise\n\n"
+        f"ASSIGNMENT = Assignment(\n    name={name!r},\n    exercises=(\n{exercises}\n    ),\n).with_notebook_points()\n"
+    )
+
+
+def _says(question: Question, number: int, case: Case) -> str:
+    if case.failure_message:
+        return f"{question.name}: {case.failure_message}"
+    return f"{question.name}: {'hidden' if case.hidden else 'public'} test {number} passes"
+
+
+def checks_module(question: Question) -> str:
+    scoring = "all or nothing" if question.all_or_nothing else "the points of each passing case"
+    helpers = {"expect_doctest" if case.doctest is not None else "expect_no_exception" for case in question.cases}
+    out = [
+        f'"""Checks of otter question `{question.name}`: one per otter test case; scored by {scoring}.\n\n'
+        'How each kind of case runs, and what a student cannot fake, is in autograder.checks.otter_cases."""',
+        "from autograder.checks.api import check",
+        f"from autograder.checks.otter_cases import {', '.join(sorted(helpers))}",
+        "",
+        f"LECTURE = {LECTURE_OF.format(name=question.name)!r}",
+    ]
+    for number, case in enumerate(question.cases, 1):
+        visibility = "hidden" if case.hidden else "public"
+        out += ["", "", f"@check(tier=1, says={_says(question, number, case)!r}, lecture=LECTURE, points={case.points})"]
+        out.append(f"def test_{visibility}_{number}(student):")
+        out.append(f"    \"\"\"otter case {case.name!r}, {visibility}.\"\"\"")
+        if case.doctest is not None:
+            out.append(f"    expect_doctest(student, {case.doctest!r})")
+        else:
+            out.append(f"    expect_no_exception(student, {case.source!r}, {case.function!r}, {case.parameters!r})")
+    return "\n".join(out) + "\n"
+
+
+REFERENCES = '''"""No Keras answers: an imported otter assignment's checks compare doctest outputs."""
+from typing import Any, Callable
+
+PRECOMPUTED: dict[str, Callable[[Any], Any]] = {}
+'''
+
+MISTAKES = """# Known mistakes and the score each must get; `autograder selfcheck NAME` proves every one.
+# Imported from otter with none: add [[mistake]] tables (name, exercise, expected, description, code).
+"""
+
+
+def import_otter(course: Course, master_path: Path, name: str | None) -> list[Path]:
+    """Write the imported assignment's parts; return the paths written, the exported solution last."""
+    master = read_master(master_path)
+    name = name or master.name
+    if not name:
+        raise UserError(f"{master_path} names no assignment (no `name` in its ASSIGNMENT CONFIG): pass --name NAME.")
+    bad = [q.name for q in master.questions if not q.name.isidentifier() or q.name == name]
+    if bad:
+        raise UserError(f"Question '{bad[0]}' cannot name an exercise: otter question names must be Python names here.")
+    checks = claim(course, name)
+    return write_parts(course, name, {
+        course.source_notebook(name): nbformat.writes(notebook(master)) + "\n",
+        checks / "__init__.py": package(name, master),
+        **{checks / f"{q.name}.py": checks_module(q) for q in master.questions},
+        checks / "references.py": REFERENCES,
+        checks / "mistakes.toml": MISTAKES,
+    })
+
+
+def run(args: argparse.Namespace) -> int:
+    course = Course.find(args.course)
+    written = import_otter(course, args.master, args.name)
+    print(f"Imported {args.master} as '{written[0].parent.name}':")
+    for path in written:
+        print(f"  {path.relative_to(course.root) if path.is_relative_to(course.root) else path}")
+    print(f"Next: `autograder selfcheck {written[0].parent.name}`, then `autograder grade {written[0].parent.name}`.")
+    return 0

@@ -1,0 +1,202 @@
+"""An otter-assign master notebook, read with otter-grader's own parsers into plain dataclasses.
+
+otter's ``otter.assign.blocks`` finds the ``# ASSIGNMENT CONFIG`` cell and the
+``# BEGIN/END QUESTION|SOLUTION|TESTS|PROMPT`` boundaries and reads their YAML;
+``QuestionConfig`` gives each question's ``name``, ``points`` and
+``all_or_nothing`` with otter's defaults; ``AssignmentTestsManager`` reads each
+test cell (hidden or public, points, messages, the expected output from the
+cell's outputs) and writes otter's test files; ``OKTestFile`` and
+``ExceptionTestFile`` read those back with every case's points resolved by
+otter's rules. Only the walk over the cells and the removal of otter's
+solution comment markers are ours.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from autograder.errors import UserError
+
+
+@dataclass(frozen=True)
+class Case:
+    """One otter test case: a doctest (OK format) or a ``def`` to call (exception format)."""
+
+    name: str
+    points: int
+    hidden: bool
+    success_message: str | None
+    failure_message: str | None
+    doctest: str | None = None
+    source: str | None = None
+    """The test function without its decorator, for exception-format cases."""
+    function: str = ""
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    prompt: tuple[str, ...]
+    """The question's markdown cells."""
+    solution: str
+    """The solution cells' code, otter's solution markers removed."""
+    cases: tuple[Case, ...]
+    all_or_nothing: bool
+
+    @property
+    def points(self) -> int:
+        return sum(case.points for case in self.cases)
+
+
+@dataclass(frozen=True)
+class Master:
+    """The notebook in order: markdown (str in ``markdown``), shared code, and questions."""
+
+    name: str | None
+    blocks: tuple[tuple[str, str | Question], ...]
+    """("markdown", text), ("code", text) or ("question", Question)."""
+
+    @property
+    def questions(self) -> list[Question]:
+        return [block for kind, block in self.blocks if isinstance(block, Question)]
+
+
+_MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION(\s+NO PROMPT)?\s*$", re.IGNORECASE)
+_MARKER_SUFFIX = re.compile(r"\s*#\s*SOLUTION(\s+NO PROMPT)?\s*$", re.IGNORECASE)
+
+
+def solution_code(source: str) -> str:
+    """A solution cell's code as it runs, without otter's ``# BEGIN/END SOLUTION`` lines and
+    ``# SOLUTION`` suffixes (otter's ``# IGNORE`` lines removed by otter)."""
+    from otter.assign.solutions import remove_ignored_lines
+
+    lines = remove_ignored_lines(source.splitlines())
+    return "\n".join(_MARKER_SUFFIX.sub("", line) for line in lines if not _MARKER_LINE.match(line)).strip("\n")
+
+
+def read_master(path: Path) -> Master:
+    """The master notebook at ``path``, or a UserError saying in one sentence what is wrong with it."""
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise UserError(f"No otter master notebook at {path}.") from None
+    except (OSError, ValueError) as error:
+        raise UserError(f"{path} is not a readable notebook ({type(error).__name__}).") from None
+    try:
+        return _walk(notebook, path)
+    except UserError:
+        raise
+    except Exception as error:  # otter's own parsers raise assorted types on malformed input
+        raise UserError(f"{path} is not an otter-assign master notebook otter can read ({type(error).__name__}: {str(error)[:200]}).") from None
+
+
+def _walk(notebook: nbformat.NotebookNode, path: Path) -> Master:
+    from otter.assign.assignment import Assignment as OtterAssignment
+    from otter.assign.blocks import BlockType, extract_all_fenced_otter_cells, get_cell_config, is_assignment_config_cell, is_block_boundary_cell
+    from otter.assign.question_config import QuestionConfig
+    from otter.assign.tests_manager import AssignmentTestsManager
+    from otter.assign.utils import get_notebook_language
+
+    config = OtterAssignment()
+    if config.lang is None:
+        config.lang = get_notebook_language(notebook)
+    if not config.is_python:
+        raise UserError(f"{path} is an otter notebook in {config.lang}: only Python assignments can be imported.")
+    tests = AssignmentTestsManager(config)
+    blocks: list[tuple[str, object]] = []
+    open_blocks: list = []
+    question: QuestionConfig | None = None
+    prompt: list[str] = []
+    solution: list[str] = []
+    order: list[QuestionConfig] = []
+    parts: dict[str, tuple[list[str], list[str]]] = {}
+    for cell in extract_all_fenced_otter_cells(notebook.cells):
+        if is_assignment_config_cell(cell):
+            config.update(get_cell_config(cell))
+            continue
+        ended = next((b for b in BlockType if open_blocks and b is open_blocks[-1] and is_block_boundary_cell(cell, b, end=True)), None)
+        if ended is not None:
+            open_blocks.pop()
+            if ended is BlockType.QUESTION:
+                parts[question.name] = (prompt, solution)
+                blocks.append(("question", question.name))
+                question, prompt, solution = None, [], []
+            continue
+        begun = next((b for b in BlockType if is_block_boundary_cell(cell, b)), None)
+        if begun is not None:
+            if (begun is BlockType.QUESTION) == bool(open_blocks):
+                raise UserError(f"{path} has a BEGIN {begun.value.upper()} cell where otter does not allow one.")
+            if begun is BlockType.QUESTION:
+                question = QuestionConfig(get_cell_config(cell))
+                tests.add_question(question)
+                order.append(question)
+            open_blocks.append(begun)
+            continue
+        inside = open_blocks[-1] if open_blocks else None
+        if inside is BlockType.TESTS and cell.cell_type == "code":
+            tests.read_test(cell, question)
+        elif inside is BlockType.SOLUTION and cell.cell_type == "code":
+            solution.append(solution_code(cell.source))
+        elif question is not None and cell.cell_type == "markdown":
+            prompt.append(cell.source)
+        elif question is None and cell.cell_type in ("markdown", "code") and cell.source.strip():
+            blocks.append((cell.cell_type, cell.source))
+    if open_blocks:
+        raise UserError(f"{path} ends inside a {open_blocks[-1].value} block: add its END cell.")
+    cases = _cases(config, tests, order)
+    questions = {
+        q.name: Question(q.name, tuple(parts[q.name][0]), "\n\n".join(parts[q.name][1]), cases[q.name], bool(q.all_or_nothing))
+        for q in order
+        if cases.get(q.name)
+    }
+    kept = tuple((kind, questions[value] if kind == "question" else value) for kind, value in blocks if kind != "question" or value in questions)
+    if not questions:
+        raise UserError(f"{path} has no question with autograder tests (# BEGIN QUESTION ... # BEGIN TESTS).")
+    return Master(config.name or None, kept)
+
+
+def _cases(config, tests, order) -> dict[str, tuple[Case, ...]]:
+    """Every question's cases, from the test files otter writes, read back by otter."""
+    from otter.nbmeta_config import NBMetadataConfig
+    from otter.test_files import ExceptionTestFile, OKTestFile
+
+    found: dict[str, tuple[Case, ...]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        tests.write_tests(NBMetadataConfig(), folder, include_hidden=True, force_files=True)
+        for question in order:
+            test_path = Path(folder) / f"{question.name}.py"
+            if not test_path.exists():
+                continue
+            text = test_path.read_text()
+            if config.tests.ok_format:
+                parsed = OKTestFile.from_file(str(test_path))
+                found[question.name] = tuple(_case(tc, doctest=tc.body) for tc in parsed.test_cases)
+            else:
+                parsed = ExceptionTestFile.from_file(str(test_path))
+                found[question.name] = tuple(_exception_case(tc, text) for tc in parsed.test_cases)
+    return found
+
+
+def _whole(points: object, name: str) -> int:
+    if not isinstance(points, (int, float)) or points != int(points) or points < 0:
+        raise UserError(f"Test case '{name}' is worth {points!r} points: give each case of a question a whole number of points.")
+    return int(points)
+
+
+def _case(tc, **body) -> Case:
+    return Case(tc.name, _whole(tc.points, tc.name), bool(tc.hidden), tc.success_message, tc.failure_message, **body)
+
+
+def _exception_case(tc, file_text: str) -> Case:
+    function = tc.body.test_func.__name__
+    definition = next(node for node in ast.parse(file_text).body if isinstance(node, ast.FunctionDef) and node.name == function)
+    definition.decorator_list = []
+    parameters = tuple(inspect.signature(tc.body.test_func).parameters)
+    return _case(tc, source=ast.unparse(definition), function=function, parameters=parameters)

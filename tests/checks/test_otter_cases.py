@@ -1,0 +1,43 @@
+"""otter's doctest cases judged in the grader: outputs compared here, only sources sent to the student."""
+from __future__ import annotations
+
+import types
+
+import pytest
+
+from autograder.checks.otter_cases import expect_doctest, expect_no_exception
+from autograder.checks.trusted import TrustedStudent
+from autograder.rubric import CheckOutcome, score
+
+
+def _student(code: str) -> TrustedStudent:
+    module = types.ModuleType("submission")
+    exec(code, vars(module))
+    return TrustedStudent(module)
+
+
+def test_doctest_passes_and_fails_on_output():
+    student = _student("def square(x):\n    return x * x")
+    expect_doctest(student, ">>> square(3)\n9")
+    with pytest.raises(AssertionError):
+        expect_doctest(student, ">>> square(3)\n10")
+
+
+def test_expected_exception_compared_in_the_grader():
+    student = _student("def f():\n    raise ValueError('bad')")
+    expect_doctest(student, ">>> f()\nTraceback (most recent call last):\n    ...\nValueError: bad")
+    with pytest.raises(AssertionError):
+        expect_doctest(student, ">>> f()\n1")
+
+
+def test_exception_format_case():
+    student = _student("x = 4")
+    expect_no_exception(student, "def test_x(env):\n    assert env['x'] == 4", "test_x", ("env",))
+    with pytest.raises(AssertionError):
+        expect_no_exception(student, "def test_x(x):\n    assert x == 5", "test_x", ("x",))
+
+
+def test_otter_scorings():
+    outcomes = [CheckOutcome("a", 1, True, "", "", 2), CheckOutcome("b", 1, False, "", "", 1)]
+    assert score(outcomes, 3, "cases") == 2
+    assert score(outcomes, 3, "all_or_nothing") == 0
