@@ -90,7 +90,7 @@ class Grader:
         next process as a failed cell, so it costs only what depends on it; an
         exercise that kills or hangs it costs that exercise, and the next process
         takes the rest."""
-        cells = [(i, source) for i, source in submission.cells_to_run() if i not in skip]
+        cells = [(i, source) for i, source in submission.cells_to_run(self.assignment) if i not in skip]
         functions = [f for e in todo for f in e.functions]
         try:
             with sandbox.session(cells, functions, sandbox.settings.cells_seconds(len(todo))) as session:

@@ -60,12 +60,15 @@ class Submission:
     """When the student submitted, in UTC without a zone (as nbgrader's gradebook keeps it);
     None without a readable timestamp.txt. Late penalties and formgrader's times need it."""
 
-    def cells_to_run(self) -> list[tuple[int, str]]:
+    def cells_to_run(self, assignment: Assignment) -> list[tuple[int, str]]:
         """The code the notebook runs, top to bottom, up to the last exercise's
         solution cell (what follows, such as optional demos, is not graded), visible
-        test cells left out; all code cells when no solution cell can be found."""
+        test cells left out; all code cells when an exercise's solution cell cannot
+        be found (its answer may be anywhere)."""
+        found = {c.exercise for c in self.cells if c.role == SOLUTION}
         own = [c.index for c in self.cells if c.role == SOLUTION]
-        last = max(own) if own else max((c.index for c in self.cells), default=-1)
+        everything = not own or any(e.name not in found for e in assignment.exercises)
+        last = max((c.index for c in self.cells), default=-1) if everything else max(own)
         return [(c.index, c.source) for c in self.cells if c.role != TEST and c.index <= last]
 
     def exercise_of_cells(self, assignment: Assignment) -> dict[int, str]:

@@ -75,7 +75,7 @@ def test_cells_get_their_roles(submitted):
     submission = _read(_submit(submitted, "bob"))
     assert submission.student_id == "bob" and submission.problem is None and submission.note is None
     assert [(c.role, c.exercise) for c in submission.cells] == [(CODE, None), (SOLUTION, "a"), (TEST, None)]
-    assert submission.cells_to_run() == [(0, "import numpy as np"), (1, "def dropout(x):\n    return x")]
+    assert submission.cells_to_run(ASSIGNMENT) == [(0, "import numpy as np"), (1, "def dropout(x):\n    return x")]
     assert submission.exercise_of_cells(ASSIGNMENT) == {0: "a", 1: "a"}
 
 

@@ -40,7 +40,7 @@ def final_grades_csv(assignment: Assignment, records: list[SubmissionGrade]) -> 
 
 
 def run(args) -> int:
-    _, assignment, out, records = load_graded(args)
+    _, assignment, out, records = load_graded(args.course, args.assignment, getattr(args, "out", None))
     target = Path(args.output) if getattr(args, "output", None) else out / "final_grades.csv"
     write_atomically(target, final_grades_csv(assignment, records))
     print(f"otter final_grades.csv: {target} ({len(records)} submissions).")
