@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.errors import UserError
+from autograder.source import read_notebook
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,7 @@ def solution_code(source: str) -> str:
 
 def read_master(path: Path) -> Master:
     """The master notebook at ``path``, or a UserError saying in one sentence what is wrong with it."""
-    try:
-        notebook = nbformat.read(path, as_version=4)
-    except FileNotFoundError:
-        raise UserError(f"No otter master notebook at {path}.") from None
-    except (OSError, ValueError) as error:
-        raise UserError(f"{path} is not a readable notebook ({type(error).__name__}).") from None
+    notebook = read_notebook(path, "otter master")
     try:
         return _walk(notebook, path)
     except UserError:

@@ -27,14 +27,19 @@ BEGIN, END = "BEGIN SOLUTION", "END SOLUTION"
 """nbgrader's delimiters; like nbgrader, a line holding one anywhere is a marker line."""
 
 
-def read_source(path: Path, name: str) -> Solution:
-    """The solution the notebook holds, markers removed, each exercise with its test cell's points."""
+def read_notebook(path: Path, kind: str) -> nbformat.NotebookNode:
+    """An instructor's notebook, or a UserError saying in one sentence what is wrong with it."""
     try:
-        notebook = nbformat.read(path, as_version=4)
+        return nbformat.read(path, as_version=4)
     except FileNotFoundError:
-        raise UserError(f"No source notebook at {path}.") from None
+        raise UserError(f"No {kind} notebook at {path}.") from None
     except (OSError, ValueError) as error:
         raise UserError(f"{path} is not a readable notebook ({type(error).__name__}).") from None
+
+
+def read_source(path: Path, name: str) -> Solution:
+    """The solution the notebook holds, markers removed, each exercise with its test cell's points."""
+    notebook = read_notebook(path, "source")
     parts: list[Part] = []
     points: dict[str, int] = {}
     for cell in notebook.cells:
