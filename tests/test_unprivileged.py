@@ -42,7 +42,9 @@ def test_an_ordinary_user_grades_a_class_as_root_does(shared_tmp, traversable_ro
     assert as_root.returncode == 0, as_root.stderr[-3000:]
 
     home = tmp_path / "home"
-    shutil.copytree(Path.home() / ".cache" / "autograder", home / "cache", ignore=shutil.ignore_patterns("*.tmp"))
+    (home / "cache").mkdir(parents=True)
+    for answers in (Path.home() / ".cache" / "autograder").glob("*.wire"):  # reference answers; the user builds its own site-packages copy
+        shutil.copy(answers, home / "cache")
     for path in (home, *home.rglob("*"), submitted, *submitted.rglob("*")):
         os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
     (tmp_path / "user").mkdir()
