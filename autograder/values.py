@@ -47,6 +47,22 @@ class RaisedError:
 
 
 @dataclass(frozen=True)
+class Call:
+    """One call a check wants made. A list of them crosses to the student's
+    process in one message (``Student.calls``): independent calls then cost
+    one round trip, not one each."""
+
+    function: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, function: str, *args: Any, **kwargs: Any) -> "Call":
+        """Written like the call itself: ``Call.of("f", x, training=False)``."""
+        return cls(function, args, kwargs)
+
+
+@dataclass(frozen=True)
 class Returned:
     """What one call of a student function gave back: its value or its error,
     and the arguments as they were after the call (to catch mutation)."""

@@ -21,7 +21,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from autograder.values import Interaction, Opaque, RaisedError, Returned, Rng  # noqa: F401  (the checks' vocabulary)
+from autograder.values import Call, Interaction, Opaque, RaisedError, Returned, Rng  # noqa: F401  (the checks' vocabulary)
 
 
 class SandboxFailure(Exception):
@@ -39,6 +39,12 @@ class Student(Protocol):
     """The only way a check reaches student code."""
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Returned: ...
+
+    def calls(self, calls: list[Call]) -> list[Returned]:
+        """Each call made in order, as ``call`` one after another would make them
+        (generators carry over; one that raises does not stop the next), in one
+        round trip to the student's process."""
+        ...
 
     def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
         """Call ``function`` and return the report of the sandbox probe ``probe`` on what it

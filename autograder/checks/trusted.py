@@ -17,7 +17,7 @@ import numpy as np
 from autograder.sandbox.calls import build_arguments, describe_error
 from autograder.sandbox.probes import PROBES
 from autograder.sandbox.wire import from_bytes, to_bytes
-from autograder.values import Interaction, Returned
+from autograder.values import Call, Interaction, Returned
 
 
 def _round_trip(value: Any) -> Any:
@@ -31,6 +31,9 @@ class TrustedStudent:
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Returned:
         return self.inspect(None, function, args, kwargs)
+
+    def calls(self, calls: list[Call]) -> list[Returned]:
+        return [self.inspect(None, c.function, c.args, c.kwargs) for c in calls]
 
     def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
         """As the sandbox does it: the probe runs here on what the trusted function returned."""

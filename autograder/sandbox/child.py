@@ -65,17 +65,20 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise CellTimeout()
 
 
-def _reply(stream: Any, message: dict[str, Any]) -> None:
-    """Send within the limits the grader reads under; a reply too large becomes a small one saying so."""
+TOO_LARGE = {"value": Opaque("too large to send"), "args": (), "kwargs": {}, "too_large": True}
+
+
+def _reply(stream: Any, message: dict[str, Any], too_large: dict[str, Any] = TOO_LARGE) -> None:
+    """Send within the limits the grader reads under; a reply too large becomes ``too_large``, a small one saying so."""
     try:
         write_frame(stream, message, REPLY_LIMITS)
     except WireError:
-        write_frame(stream, {"value": Opaque("too large to send"), "args": (), "kwargs": {}, "too_large": True}, REPLY_LIMITS)
+        write_frame(stream, too_large, REPLY_LIMITS)
 
 
 def serve(channel: socket.socket) -> None:
-    """The session loop: one ``cells`` request, then ``call`` and ``interact``
-    requests until the channel closes."""
+    """The session loop: one ``cells`` request, then ``call``, ``calls`` and
+    ``interact`` requests until the channel closes."""
     stream = channel.makefile("rwb", buffering=0)
     output = CappedOutput()
     sys.stdout = sys.stderr = output
@@ -94,6 +97,10 @@ def serve(channel: socket.socket) -> None:
             _reply(stream, {"defined": defined, "errors": errors[:MAX_ERRORS], "printed": printed})
         elif op == "call":
             _reply(stream, _call(namespace, generators, request))
+            output.take()
+        elif op == "calls":
+            results = [_call(namespace, generators, call) for call in request["calls"]]
+            _reply(stream, {"results": results}, {"results": [TOO_LARGE] * len(results)})
             output.take()
         elif op == "interact":
             _reply(stream, {"results": [_interact(namespace, source) for source in request["sources"]]})

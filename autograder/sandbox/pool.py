@@ -36,7 +36,7 @@ from autograder.sandbox.confinement import Confinement
 from autograder.sandbox.wire import REPLY_LIMITS, WireError, read_frame, write_frame
 from autograder.sandbox.world import World, build_world
 from autograder.text import clean_text
-from autograder.values import Interaction, Opaque, RaisedError, Returned
+from autograder.values import Call, Interaction, Opaque, RaisedError, Returned
 
 CELL_GRACE = 5.0
 START_TIMEOUT = 60.0
@@ -323,19 +323,35 @@ class Session:
         request = {"op": "call", "function": function, "args": tuple(args), "kwargs": dict(kwargs or {})}
         if probe:
             request |= {"probe": probe, "probe_args": tuple(probe_args)}
-        reply = self._exchange(request)
+        return self._returned(self._exchange(request))
+
+    def calls(self, calls: list[Call]) -> list[Returned]:
+        """Every call in one message and one reply, made in order in the student's process."""
+        if not calls:
+            return []
+        reply = self._exchange({"op": "calls", "calls": [{"function": c.function, "args": tuple(c.args), "kwargs": dict(c.kwargs)} for c in calls]})
+        results = reply.get("results")
+        if type(results) is not list or len(results) != len(calls):
+            self.dead = self._reason(WireError("malformed results"))
+            raise SandboxFailure(self.dead)
+        return [self._returned(item) for item in results]
+
+    def _returned(self, reply: Any) -> Returned:
+        """One call's reply, checked for the protocol's shape; a MemoryError in it ends the session."""
         try:
+            if type(reply) is not dict:
+                raise WireError("a reply is not a mapping")
             args_after, kwargs_after = reply["args"], reply["kwargs"]
             if type(args_after) is not tuple or type(kwargs_after) is not dict:
                 raise WireError("malformed arguments")
             error = _raised(reply["error"]) if "error" in reply else None
+            value = Opaque("too large to send") if reply.get("too_large") is True else reply["value"]
         except BROKEN as failure:
             self.dead = self._reason(failure)
             raise SandboxFailure(self.dead) from failure
         if error is not None and error.is_a("MemoryError"):
             self.dead = "memory"
             raise SandboxFailure(self.dead)
-        value = Opaque("too large to send") if reply.get("too_large") is True else reply["value"]
         return Returned(value, args_after, kwargs_after, error)
 
     def interact(self, sources: list[str]) -> list[Interaction]:

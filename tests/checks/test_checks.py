@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from autograder.assignment import Assignment, available_assignments, load_assignment
-from autograder.checks.api import Check, Returned, call_check, collect_checks
+from autograder.checks.api import Call, Check, Returned, call_check, collect_checks
 from autograder.checks.trusted import TrustedStudent
 from autograder.reference import KerasReferences
 from autograder.rubric import grade_exercise
@@ -115,6 +115,9 @@ class Poisoned:
     def call(self, function: str, *args: Any, **kwargs: Any) -> Returned:
         returned = self.student.call(function, *args, **kwargs)
         return replace(returned, value=self._poison(returned.value))
+
+    def calls(self, calls: list[Call]) -> list[Returned]:
+        return [replace(returned, value=self._poison(returned.value)) for returned in self.student.calls(calls)]
 
     def _poison(self, value: Any) -> Any:
         if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.checks.api import Opaque, Rng, SandboxFailure
+from autograder.checks.api import Call, Opaque, Rng, SandboxFailure
 from autograder.sandbox.confinement import detect
 from autograder.sandbox.pool import CellsDied, SandboxPool, SandboxSettings
 from autograder.sandbox.syscalls import FORBIDDEN
@@ -181,6 +181,7 @@ def test_the_deadline_holds_against_a_slow_drip(sandbox):
     b'{"cell":0}', b'{"value":1e999,"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}',
     b'{"value":NaN,"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}', b'{"defined":["f"],"errors":[],"printed":""}',
     b'{"value":' + b'9' * 5000 + b',"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}', b'[' * 100_000,
+    b'{"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}',
 ])
 def test_forged_frames_end_only_the_exercise(sandbox, frame):
     body = f"import os\nframe = {frame!r}\nos.write(3, len(frame).to_bytes(4, 'big') + (0).to_bytes(4, 'big') + frame)\nimport time\ntime.sleep(30)"
@@ -276,6 +277,26 @@ def test_one_generator_is_shared_between_calls_of_a_session(sandbox):
         first, second, fresh = session.call("f", g), session.call("f", g), session.call("f", Rng(7))
     assert not np.array_equal(first.value, second.value)
     assert np.array_equal(first.value, fresh.value)
+
+
+def test_calls_in_one_message_behave_as_calls_one_after_another(sandbox):
+    source = "def f(rng, fail=False):\n    if fail:\n        raise ValueError('no')\n    return rng.random(3)"
+    with sandbox.session([(0, source)], ["f"]) as session:
+        g = Rng(7)
+        first, failed, second, fresh = session.calls([Call.of("f", g), Call.of("f", g, fail=True), Call.of("f", g), Call.of("f", Rng(7))])
+    assert failed.error.is_a("ValueError") and failed.value is None
+    assert not np.array_equal(first.value, second.value)
+    assert np.array_equal(first.value, fresh.value)
+
+
+@pytest.mark.parametrize("frame", [b'{"results":[]}', b'{"results":{"__tuple__":[1,2]}}', b'{"results":[1,2]}', b'{"results":[{"__dict__":[]},{"__dict__":[]}]}'])
+def test_a_forged_reply_to_calls_ends_only_the_exercise(sandbox, frame):
+    forge = f"import os\nframe = {frame!r}\nos.write(3, len(frame).to_bytes(4, 'big') + (0).to_bytes(4, 'big') + frame)\nimport time\ntime.sleep(30)"
+    source = "def f():\n" + "\n".join("    " + line for line in forge.splitlines())
+    with sandbox.session([(0, source)], ["f"]) as session:
+        with pytest.raises(SandboxFailure):
+            session.calls([Call.of("f"), Call.of("f")])
+    assert run(sandbox, "return 7")[0].value == 7
 
 
 def test_failed_and_hanging_cells_do_not_stop_later_cells(sandbox):

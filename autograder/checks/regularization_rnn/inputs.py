@@ -10,8 +10,8 @@ import numpy as np
 # --------------------------------------------------------------------- dropout
 # Kept fraction: one mask of MASK_SHAPE per keep_prob. Neither is 0.5, which
 # cannot tell "keep" from "drop"; each alone already catches a mask constant
-# along rows or columns (see dropout.py). 5e5 booleans per call: 0.5 MB on the wire.
-MASK_SHAPE = (500, 1000)
+# along rows or columns (see dropout.py). 9e4 booleans per call: 90 kB on the wire.
+MASK_SHAPE = (300, 300)
 KEEP_PROBS = (0.8, 0.3)
 MASK_SEEDS = (11, 12)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.api import called, check, expect_array, expect_number, expect_raises, expect_unchanged, result
+from autograder.checks.api import Call, called, check, expect_array, expect_number, expect_raises, expect_unchanged, result
 from autograder.checks.regularization_rnn import inputs as hidden
 
 LECTURE = "003_ab2276fd2fad6cef.txt, L2 Regularization"
@@ -57,8 +57,8 @@ def test_contract_sgd_step_l2(student):
 )
 def test_penalty_matches_keras(student, reference):
     wanted = reference["l2_penalties"]
-    for lam in hidden.LAMBDAS:
-        found = expect_number(result(student.call("l2_penalty", list(hidden.KERNELS), lam)))
+    for lam, returned in zip(hidden.LAMBDAS, student.calls([Call.of("l2_penalty", list(hidden.KERNELS), lam) for lam in hidden.LAMBDAS])):
+        found = expect_number(result(returned))
         assert _close_number(found, wanted[repr(lam)]), f"penalty {found} for lam={lam}, Keras gives {wanted[repr(lam)]}"
 
 
@@ -90,8 +90,8 @@ def test_penalty_of_no_kernels(student):
 def test_gradient_matches_keras(student, reference):
     wanted = reference["l2_gradients"]
     W = hidden.KERNELS[0]
-    for lam in hidden.GRADIENT_LAMBDAS:
-        found = expect_array(result(student.call("l2_gradient_term", W, lam)), shape=W.shape, kinds="f")
+    for lam, returned in zip(hidden.GRADIENT_LAMBDAS, student.calls([Call.of("l2_gradient_term", W, lam) for lam in hidden.GRADIENT_LAMBDAS])):
+        found = expect_array(result(returned), shape=W.shape, kinds="f")
         assert np.allclose(found, wanted[repr(lam)], rtol=hidden.RTOL, atol=hidden.ATOL), f"gradient differs for lam={lam}"
 
 
@@ -124,5 +124,8 @@ def test_sgd_step_leaves_w(student):
     lecture=LECTURE,
 )
 def test_rejects_negative_lambda(student):
-    expect_raises(student.call("l2_penalty", list(hidden.KERNELS), hidden.NEGATIVE_LAMBDA), "ValueError")
-    expect_raises(student.call("l2_gradient_term", hidden.KERNELS[0], hidden.NEGATIVE_LAMBDA), "ValueError")
+    for returned in student.calls([
+        Call.of("l2_penalty", list(hidden.KERNELS), hidden.NEGATIVE_LAMBDA),
+        Call.of("l2_gradient_term", hidden.KERNELS[0], hidden.NEGATIVE_LAMBDA),
+    ]):
+        expect_raises(returned, "ValueError")

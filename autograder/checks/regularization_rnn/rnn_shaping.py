@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.api import called, check, expect_array, expect_raises, expect_unchanged, result
+from autograder.checks.api import Call, called, check, expect_array, expect_raises, expect_unchanged, result
 from autograder.checks.regularization_rnn import inputs as hidden
 
 LECTURE = "004_818fa62321bb76fc.txt, Sequence dataset"
@@ -63,8 +63,8 @@ def test_one_feature_series(student, reference):
     lecture=LECTURE,
 )
 def test_rejects_bad_length(student):
-    for length in hidden.BAD_LENGTHS:
-        expect_raises(student.call("make_sequences", hidden.SERIES_MULTI, length), "ValueError")
+    for returned in student.calls([Call.of("make_sequences", hidden.SERIES_MULTI, length) for length in hidden.BAD_LENGTHS]):
+        expect_raises(returned, "ValueError")
 
 
 @check(
@@ -73,10 +73,10 @@ def test_rejects_bad_length(student):
     lecture=LECTURE,
 )
 def test_series_unchanged(student):
-    for series, length in ((hidden.SERIES_MULTI, hidden.LENGTH_MULTI), (hidden.SERIES_1D, hidden.LENGTH_1D)):
-        returned = student.call("make_sequences", series, length)
+    calls = [Call.of("make_sequences", series, length) for series, length in ((hidden.SERIES_MULTI, hidden.LENGTH_MULTI), (hidden.SERIES_1D, hidden.LENGTH_1D))]
+    for call, returned in zip(calls, student.calls(calls)):
         result(returned)
-        expect_unchanged(returned, series)
+        expect_unchanged(returned, call.args[0])
 
 
 def _assert_windows(student, series: np.ndarray, length: int, wanted: tuple[np.ndarray, np.ndarray]) -> None:

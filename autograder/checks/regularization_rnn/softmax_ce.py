@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.api import called, check, expect_array, expect_number, expect_unchanged, result
+from autograder.checks.api import Call, called, check, expect_array, expect_number, expect_unchanged, result
 from autograder.checks.regularization_rnn import inputs as hidden
 
 LECTURE_SOFTMAX = "001_b0e8ddc73a6f682a.txt, Softmax function"
@@ -126,8 +126,9 @@ def test_loss_extreme_logits(student, reference):
     lecture=LECTURE_CE,
 )
 def test_gradient_matches_keras(student, reference):
-    for case, (z, y) in CASES.items():
-        found = expect_array(result(student.call("softmax_cross_entropy_grad", z, y)), shape=z.shape, kinds="f")
+    gradients = student.calls([Call.of("softmax_cross_entropy_grad", z, y) for z, y in CASES.values()])
+    for (case, (z, y)), returned in zip(CASES.items(), gradients):
+        found = expect_array(result(returned), shape=z.shape, kinds="f")
         assert np.all(np.isfinite(found)), f"gradient has NaN or infinity ({case} logits)"
         assert _close(found, reference["softmax"][case]["gradient"]), f"gradient differs from Keras's ({case} logits)"
 
@@ -138,6 +139,10 @@ def test_gradient_matches_keras(student, reference):
     lecture=LECTURE_CE,
 )
 def test_inputs_unchanged(student):
-    for case, (z, y) in CASES.items():
-        for function, args in (("softmax", (z,)), ("softmax_cross_entropy", (z, y)), ("softmax_cross_entropy_grad", (z, y))):
-            expect_unchanged(student.call(function, *args), *args)
+    calls = [
+        Call(function, args)
+        for z, y in CASES.values()
+        for function, args in (("softmax", (z,)), ("softmax_cross_entropy", (z, y)), ("softmax_cross_entropy_grad", (z, y)))
+    ]
+    for call, returned in zip(calls, student.calls(calls)):
+        expect_unchanged(returned, *call.args)
