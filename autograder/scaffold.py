@@ -77,7 +77,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.api import called, check, expect_array, expect_unchanged, result
+from autograder.checks.api import Call, called, check, expect_array, expect_unchanged, result
 from autograder.checks.$name import references as hidden
 
 LECTURE = "$lecture"
@@ -99,7 +99,7 @@ def test_contract_relu(student, reference):
     lecture=LECTURE,
 )
 def test_leaves_x_unchanged(student):
-    returned = student.call("relu", hidden.X)
+    (returned,) = student.calls([Call.watching("relu", hidden.X)])
     result(returned)
     expect_unchanged(returned, hidden.X)
 '''

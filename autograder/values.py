@@ -55,21 +55,30 @@ class Call:
     function: str
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
+    see_arguments: bool = False
+    """Send the arguments back as the call left them (to catch mutation). Off
+    by default: echoing every input would double what crosses per call."""
 
     @classmethod
     def of(cls, function: str, *args: Any, **kwargs: Any) -> "Call":
         """Written like the call itself: ``Call.of("f", x, training=False)``."""
         return cls(function, args, kwargs)
 
+    @classmethod
+    def watching(cls, function: str, *args: Any, **kwargs: Any) -> "Call":
+        """As :meth:`of`, with the arguments sent back after the call."""
+        return cls(function, args, kwargs, see_arguments=True)
+
 
 @dataclass(frozen=True)
 class Returned:
     """What one call of a student function gave back: its value or its error,
-    and the arguments as they were after the call (to catch mutation)."""
+    and, for a call made with ``Call.watching``, the arguments as they were
+    after the call (to catch mutation); None otherwise."""
 
     value: Any
-    args_after: tuple[Any, ...]
-    kwargs_after: dict[str, Any]
+    args_after: tuple[Any, ...] | None = None
+    kwargs_after: dict[str, Any] | None = None
     error: RaisedError | None = None
 
 

@@ -188,7 +188,10 @@ def expect_number(value: Any, *, finite: bool = True) -> float:
 
 def expect_unchanged(returned: Returned, *given: np.ndarray) -> None:
     """The call left each array it was given (its first positional arguments) as it was:
-    a caller's data is not the function's to change, and a check cannot see it changed otherwise."""
+    a caller's data is not the function's to change, and a check cannot see it changed otherwise.
+    Only a call made with ``Call.watching`` brings its arguments back."""
+    if returned.args_after is None:
+        raise TypeError("expect_unchanged needs a call made with Call.watching(...)")
     for position, before in enumerate(given):
         after = returned.args_after[position] if position < len(returned.args_after) else None
         same = isinstance(after, np.ndarray) and after.shape == before.shape and np.array_equal(after, before)

@@ -33,10 +33,13 @@ class TrustedStudent:
         return self.inspect(None, function, args, kwargs)
 
     def calls(self, calls: list[Call]) -> list[Returned]:
-        return [self.inspect(None, c.function, c.args, c.kwargs) for c in calls]
+        return [self._call(None, c.function, c.args, c.kwargs, (), c.see_arguments) for c in calls]
 
     def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
         """As the sandbox does it: the probe runs here on what the trusted function returned."""
+        return self._call(probe, function, args, kwargs, probe_args, False)
+
+    def _call(self, probe: str | None, function: str, args: tuple, kwargs: dict | None, probe_args: tuple, see_arguments: bool) -> Returned:
         args = build_arguments(_round_trip(tuple(args)), self._generators)
         kwargs = build_arguments(_round_trip(dict(kwargs or {})), self._generators)
         try:
@@ -45,7 +48,9 @@ class TrustedStudent:
                 value = PROBES[probe](value, *build_arguments(_round_trip(tuple(probe_args)), self._generators))
         except Exception as raised:  # the check decides whether raising was right
             value, error = None, describe_error(raised)
-        return Returned(_round_trip(value), _round_trip(args), _round_trip(kwargs), error)
+        if see_arguments:
+            return Returned(_round_trip(value), _round_trip(args), _round_trip(kwargs), error)
+        return Returned(_round_trip(value), error=error)
 
     def interact(self, sources: list[str]) -> list[Interaction]:
         """Each statement run as the sandbox's child runs it (a doctest example in the module's namespace)."""

@@ -65,7 +65,7 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise CellTimeout()
 
 
-TOO_LARGE = {"value": Opaque("too large to send"), "args": (), "kwargs": {}, "too_large": True}
+TOO_LARGE = {"value": Opaque("too large to send"), "too_large": True}
 
 
 def _reply(stream: Any, message: dict[str, Any], too_large: dict[str, Any] = TOO_LARGE) -> None:
@@ -79,7 +79,7 @@ def _reply(stream: Any, message: dict[str, Any], too_large: dict[str, Any] = TOO
 def serve(channel: socket.socket) -> None:
     """The session loop: one ``cells`` request, then ``call``, ``calls`` and
     ``interact`` requests until the channel closes."""
-    stream = channel.makefile("rwb", buffering=0)
+    stream = channel.makefile("rwb", buffering=1 << 16)
     output = CappedOutput()
     sys.stdout = sys.stderr = output
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -148,7 +148,9 @@ def _call(namespace: dict[str, Any], generators: dict[int, np.random.Generator],
         error = None
     except BaseException as raised:
         value, error = None, describe_error(raised)
-    reply = {"value": value, "args": args, "kwargs": kwargs}
+    reply = {"value": value}
+    if request.get("see_arguments"):
+        reply |= {"args": args, "kwargs": kwargs}
     if error is not None:
         reply["error"] = [error.type_name, list(error.lineage), error.message]
     return reply

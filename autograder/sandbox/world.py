@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import site
 import sys
 import threading
+import types
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -131,6 +134,41 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
+_PYC_HEADER = 16
+COPY_FORMAT = 2
+"""Changes when what the copy holds changes, so that older copies are not reused."""
+
+
+def _compiled_for_sandbox(staging: Path) -> Callable[[str, str], None]:
+    """How the copy takes each file: compiled modules rewritten, everything else linked.
+
+    A ``.pyc`` names the source file it was compiled from, and the host's
+    compiles name the grader's environment (often inside the course). The
+    interpreter renames loaded code, but the bytes it read stay in the
+    student's heap; so each copy names its module as the sandbox sees it,
+    under /site-packages. A ``.pyc`` of another interpreter is left out (this
+    one would never read it)."""
+
+    def take(source: str, target: str) -> None:
+        folder = Path(target).parent
+        if not source.endswith(".pyc") or folder.name != "__pycache__":
+            _link_or_copy(source, target)
+            return
+        if f".{sys.implementation.cache_tag}." not in Path(source).name:
+            return
+        inside = f"{SITE_PACKAGES}/{folder.parent.relative_to(staging).as_posix()}/{Path(target).name.split('.')[0]}.py"
+        data = Path(source).read_bytes()
+        code = marshal.loads(data[_PYC_HEADER:])
+        Path(target).write_bytes(data[:_PYC_HEADER] + marshal.dumps(_renamed(code, inside)))
+
+    return take
+
+
+def _renamed(code: types.CodeType, filename: str) -> types.CodeType:
+    consts = tuple(_renamed(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
 def site_packages_copy(entries: dict[str, str]) -> str:
     """A folder holding just the allowed site-packages entries, hard links where
     the filesystem allows, made once per machine and set of packages.
@@ -139,14 +177,15 @@ def site_packages_copy(entries: dict[str, str]) -> str:
     naming where the grader's environment lives (a bind mount shows its source
     path there), and it is one mount instead of dozens in every session."""
     stamp = sorted((name, host, os.stat(host).st_mtime_ns) for name, host in entries.items())
-    key = hashlib.sha256(json.dumps(stamp).encode()).hexdigest()[:16]
+    key = hashlib.sha256(json.dumps([COPY_FORMAT, stamp]).encode()).hexdigest()[:16]
     target = cache_dir() / "site-packages" / key
     if not target.is_dir():
         staging = target.with_name(f"{key}.{os.getpid()}-{threading.get_ident()}.tmp")
         staging.mkdir(parents=True)
+        take = _compiled_for_sandbox(staging)
         for name, host in entries.items():
             if os.path.isdir(host):
-                shutil.copytree(host, staging / name, symlinks=True, copy_function=_link_or_copy)
+                shutil.copytree(host, staging / name, symlinks=True, copy_function=take)
             else:
                 _link_or_copy(host, str(staging / name))
         try:

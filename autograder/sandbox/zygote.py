@@ -15,6 +15,7 @@ SysV or POSIX IPC object outlives it). It then drops every privilege.
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -160,6 +161,7 @@ def main() -> None:
             control.sendall(json.dumps({"error": f"preloading {module}: {type(error).__name__}: {error}"[:500]}).encode())
             return
     zygote = Zygote(setup, control)
+    gc.freeze()  # the collector never walks what every student process inherits, so it does not copy those pages
     control.sendall(json.dumps({"ready": True}).encode())
     while True:
         try:

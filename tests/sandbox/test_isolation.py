@@ -181,7 +181,7 @@ def test_the_deadline_holds_against_a_slow_drip(sandbox):
     b'{"cell":0}', b'{"value":1e999,"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}',
     b'{"value":NaN,"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}', b'{"defined":["f"],"errors":[],"printed":""}',
     b'{"value":' + b'9' * 5000 + b',"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}', b'[' * 100_000,
-    b'{"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}',
+    b'{"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}', b'{"value":1,"args":{"__tuple__":[]},"kwargs":{"__dict__":[]}}',
 ])
 def test_forged_frames_end_only_the_exercise(sandbox, frame):
     body = f"import os\nframe = {frame!r}\nos.write(3, len(frame).to_bytes(4, 'big') + (0).to_bytes(4, 'big') + frame)\nimport time\ntime.sleep(30)"
@@ -265,9 +265,13 @@ def test_returned_objects_are_plain_data_only(sandbox):
     assert isinstance(mapping["k"], np.ndarray) and mapping["k"].dtype == np.float32
 
 
-def test_arguments_after_the_call_come_back(sandbox):
-    returned, _ = run(sandbox, "args[0][0] = 99\nreturn None", np.zeros(3))
-    assert returned.args_after[0][0] == 99
+def test_arguments_after_the_call_come_back_only_when_asked(sandbox):
+    source = "def f(x):\n    x[0] = 99"
+    with sandbox.session([(0, source)], ["f"]) as session:
+        watched, unwatched = session.calls([Call.watching("f", np.zeros(3)), Call.of("f", np.zeros(3))])
+        plain = session.call("f", np.zeros(3))
+    assert watched.args_after[0][0] == 99 and watched.kwargs_after == {}
+    assert unwatched.args_after is None and plain.args_after is None
 
 
 def test_one_generator_is_shared_between_calls_of_a_session(sandbox):

@@ -42,7 +42,7 @@ KEEP_MEAN = 0.7
 MEAN_SEED = 32
 
 # Values produced on a tensor of ones, compared with Keras's Dropout layer.
-ONES_SHAPE = (100, 100)
+ONES_SHAPE = (40, 50)
 VALUE_KEEP_PROBS = (0.8, 0.25, 0.6)
 VALUE_SEED = 33
 

@@ -113,7 +113,7 @@ def test_sgd_step_matches_keras(student, reference):
 )
 def test_sgd_step_leaves_w(student):
     W, dW = hidden.W_STEP, hidden.DW_STEP
-    returned = student.call("sgd_step_l2", W, dW, hidden.LAM_STEP, hidden.LR_STEP)
+    (returned,) = student.calls([Call.watching("sgd_step_l2", W, dW, hidden.LAM_STEP, hidden.LR_STEP)])
     result(returned)
     expect_unchanged(returned, W, dW)
 

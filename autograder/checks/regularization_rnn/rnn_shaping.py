@@ -73,7 +73,7 @@ def test_rejects_bad_length(student):
     lecture=LECTURE,
 )
 def test_series_unchanged(student):
-    calls = [Call.of("make_sequences", series, length) for series, length in ((hidden.SERIES_MULTI, hidden.LENGTH_MULTI), (hidden.SERIES_1D, hidden.LENGTH_1D))]
+    calls = [Call.watching("make_sequences", series, length) for series, length in ((hidden.SERIES_MULTI, hidden.LENGTH_MULTI), (hidden.SERIES_1D, hidden.LENGTH_1D))]
     for call, returned in zip(calls, student.calls(calls)):
         result(returned)
         expect_unchanged(returned, call.args[0])
