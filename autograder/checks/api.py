@@ -13,6 +13,7 @@ student sees when the check fails.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from dataclasses import dataclass, field
@@ -105,6 +106,11 @@ class Check:
     def tier(self) -> int:
         return self.spec.tier
 
+    @functools.cached_property
+    def fixtures(self) -> tuple[str, ...]:
+        """The fixtures the check's signature names, read once, not on every call."""
+        return tuple(inspect.signature(self.func).parameters)
+
 
 def check(tier: int, says: str, lecture: str, points: int = 0) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Mark a test function as a hidden check of ``tier`` (1: core idea, 2: full behaviour).
@@ -137,8 +143,7 @@ def collect_checks(exercise: str, module: ModuleType) -> list[Check]:
 
 def call_check(check_: Check, fixtures: dict[str, Any]) -> None:
     """Call a check with the fixtures its signature names, as pytest would."""
-    wanted = inspect.signature(check_.func).parameters
-    check_.func(**{name: fixtures[name] for name in wanted})
+    check_.func(**{name: fixtures[name] for name in check_.fixtures})
 
 
 def result(returned: Returned) -> Any:

@@ -73,6 +73,9 @@ def _padding(size: int) -> int:
     return -size % ALIGN
 
 
+_NUMPY_TYPES = frozenset((np.ndarray, *np.sctypeDict.values()))
+
+
 class _Encoder:
     """Turns a value into its JSON form, collecting array bytes on the side."""
 
@@ -81,26 +84,28 @@ class _Encoder:
         self.size = 0
 
     def encode(self, value: Any, depth: int = 0) -> Any:
+        """Exact types only (a subclass of list or ndarray may carry behaviour), the common ones first."""
         if depth > MAX_DEPTH:
             return {"__opaque__": "nested too deeply"}
-        if value is None or type(value) in (bool, str):
+        kind = type(value)
+        if kind is str or kind is bool or value is None:
             return value
-        if type(value) is int:
+        if kind is int:
             return value if abs(value) < 2**63 else {"__opaque__": "int too large"}
-        if type(value) is float:
+        if kind is float:
             return value if math.isfinite(value) else {"__float__": repr(value)}
+        if kind in _NUMPY_TYPES:
+            return self._array(np.asarray(value))
+        if kind is list:
+            return [self.encode(v, depth + 1) for v in value]
+        if kind is tuple:
+            return {"__tuple__": [self.encode(v, depth + 1) for v in value]}
+        if kind is dict and all(type(k) is str for k in value):
+            return {"__dict__": [[k, self.encode(v, depth + 1)] for k, v in value.items()]}
         if isinstance(value, Rng):
             return {"__rng__": [value.seed, value.key]}
         if isinstance(value, Opaque):
             return {"__opaque__": value.type_name}
-        if isinstance(value, (np.ndarray, np.generic)) and type(value) in (np.ndarray,) + tuple(np.sctypeDict.values()):
-            return self._array(np.asarray(value))
-        if type(value) is list:
-            return [self.encode(v, depth + 1) for v in value]
-        if type(value) is tuple:
-            return {"__tuple__": [self.encode(v, depth + 1) for v in value]}
-        if type(value) is dict and all(type(k) is str for k in value):
-            return {"__dict__": [[k, self.encode(v, depth + 1)] for k, v in value.items()]}
         return {"__opaque__": _type_name(value)}
 
     def _array(self, array: np.ndarray) -> Any:
@@ -129,7 +134,16 @@ class _Decoder:
         self.budget -= 1
         if self.budget < 0:
             raise WireError("too many values")
-        if obj is None or type(obj) in (bool, int, float, str):
+        kind = type(obj)
+        if kind is str or kind is bool or obj is None:
+            return obj
+        if kind is int:
+            if not -(2**63) < obj < 2**63:
+                raise WireError("integer too large")
+            return obj
+        if kind is float:
+            if not math.isfinite(obj):
+                raise WireError("a bare number is not finite")
             return obj
         if type(obj) is list:
             return [self.decode(v, depth + 1) for v in obj]
@@ -209,22 +223,6 @@ def write_frame(stream: BinaryIO, message: Any, limits: Limits = TRUSTED_LIMITS)
     stream.flush()
 
 
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise WireError("a bare number is not finite")
-    return value
-
-
-def _int64(text: str) -> int:
-    if len(text) > 20:
-        raise WireError("integer too large")
-    value = int(text)
-    if abs(value) >= 2**63:
-        raise WireError("integer too large")
-    return value
-
-
 def _no_constant(text: str) -> Any:
     raise WireError(f"bare {text[:10]} is not allowed")
 
@@ -237,7 +235,7 @@ def read_frame(stream: BinaryIO, limits: Limits = TRUSTED_LIMITS) -> Any:
     document = _read_exactly(stream, document_size)
     blob = _read_exactly(stream, blob_size)
     try:
-        parsed = json.loads(document, parse_float=_finite_float, parse_int=_int64, parse_constant=_no_constant)
+        parsed = json.loads(document, parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise WireError("frame is not JSON in our format") from error
     decoder = _Decoder(blob, limits)

@@ -24,8 +24,8 @@ submission that grows with their size.
 The mean of inverted dropout's output y_i = x_i m_i / p, with y_i in
 [0, x_i / p], obeys Hoeffding's bound for bounded variables,
     P(|ȳ - x̄| >= t) <= 2 exp(-2 n² t² / Σ (x_i/p)²),
-and gets the same share delta / M: t = sqrt(ln(2M/delta) Σ (x_i/p)² / (2 n²)) ≈ 0.036
-for n = 4e4 entries of mean about 1.5 at p = 0.7 (missing or wrong rescaling
+and gets the same share delta / M: t = sqrt(ln(2M/delta) Σ (x_i/p)² / (2 n²)) ≈ 0.11
+for n = 4e3 entries of mean about 1.5 at p = 0.7 (missing or wrong rescaling
 moves it by 0.45 or more).
 Entries drawn one by one, not an exact count kept: the kept counts of K = 8
 masks of n = 1000 entries at p = 0.5 are independent Binomial(1000, 0.5), so

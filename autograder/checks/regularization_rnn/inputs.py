@@ -36,8 +36,8 @@ DROPOUT_SEED = 31
 RNG_SEED = 34
 X_LIST = [[1.5, -2.0, 0.25, 4.0], [3.0, 0.5, -1.0, 2.5], [0.75, -0.5, 1.25, -3.0]]
 
-# Mean preservation: positive entries in [1, 2], 4e4 of them.
-X_MEAN = _rng.uniform(1.0, 2.0, size=(100, 400))
+# Mean preservation: positive entries in [1, 2], 4e3 of them.
+X_MEAN = _rng.uniform(1.0, 2.0, size=(40, 100))
 KEEP_MEAN = 0.7
 MEAN_SEED = 32
 
