@@ -5,8 +5,9 @@ the master notebook read by :mod:`autograder.otter_master`: the nbgrader
 source notebook (one exercise per otter question: its prompt, its solution
 cell, a visible test cell running its public cases and worth the question's
 points), the checks package (one check per test case, hidden ones included,
-each worth the case's points, the exercise scored as otter scores the
-question), an empty ``references.py`` and ``mistakes.toml``, and the exported
+each worth the case's points, public ones marked so, the exercise scored as
+otter scores the question, and the ``generate:`` settings that shape
+Gradescope's results as otter shapes them), an empty ``references.py`` and ``mistakes.toml``, and the exported
 solution. Nothing is written when the notebook or the name is unusable.
 """
 from __future__ import annotations
@@ -96,8 +97,9 @@ def package(name: str, master: Master) -> str:
     return (
         f'"""Checks of `{name}`, imported from an otter-assign notebook (`autograder import-otter`): one module\n'
         'per question, one check per otter test case, scored as otter scores the question."""\n'
-        "from autograder.assignment import Assignment, Exercise\n\n"
-        f"ASSIGNMENT = Assignment(\n    name={name!r},\n    exercises=(\n{exercises}\n    ),\n).with_notebook_points()\n"
+        "from autograder.assignment import Assignment, Exercise, GradescopeSettings\n\n"
+        f"ASSIGNMENT = Assignment(\n    name={name!r},\n    exercises=(\n{exercises}\n    ),\n"
+        f"    gradescope={master.gradescope!r},\n).with_notebook_points()\n"
     )
 
 
@@ -120,7 +122,8 @@ def checks_module(question: Question) -> str:
     ]
     for number, case in enumerate(question.cases, 1):
         visibility = "hidden" if case.hidden else "public"
-        out += ["", "", f"@check(tier=1, says={_says(question, number, case)!r}, lecture=LECTURE, points={case.points})"]
+        public = "" if case.hidden else ", public=True"
+        out += ["", "", f"@check(tier=1, says={_says(question, number, case)!r}, lecture=LECTURE, points={case.points}{public})"]
         out.append(f"def test_{visibility}_{number}(student):")
         out.append(f"    \"\"\"otter case {case.name!r}, {visibility}.\"\"\"")
         if case.doctest is not None:
