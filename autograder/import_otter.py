@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from autograder.checks.otter_cases import otter_call
 from autograder.course import Course
 from autograder.errors import UserError
 from autograder.otter_master import Case, Master, Question, read_master
@@ -56,20 +57,24 @@ def solution_cell(code: str) -> str:
 
 
 def public_test_cell(question: Question) -> str:
-    """The visible test cell: the question's public doctests, run as otter's ``grader.check`` would."""
-    public = [case.doctest for case in question.cases if not case.hidden and case.doctest is not None]
-    return "\n".join(
-        [
-            f"# Public tests of {question.name}, from the otter notebook (the grader runs more, hidden ones).",
+    """The visible test cell: the question's public cases, run as otter's ``grader.check`` would
+    (doctests by doctest's runner, exception-format functions called on the notebook's globals)."""
+    public = [case for case in question.cases if not case.hidden]
+    doctests = [case.doctest for case in public if case.doctest is not None]
+    lines = [f"# Public tests of {question.name}, from the otter notebook (the grader runs more, hidden ones)."]
+    if doctests:
+        lines += [
             "import doctest",
-            f"_cases = {public!r}",
+            f"_cases = {doctests!r}",
             "_runner = doctest.DocTestRunner()",
             "for _case in _cases:",
             f"    _runner.run(doctest.DocTestParser().get_doctest(_case, globals(), {question.name!r}, None, 0), clear_globs=False)",
             f"assert not _runner.summarize(verbose=False).failed, 'a public test of {question.name} failed (see above)'",
-            f"print('{question.name}: public tests passed.')",
         ]
-    )
+    for case in public:
+        if case.doctest is None:
+            lines += [case.source, otter_call(case.function, case.parameters, "globals()")]
+    return "\n".join([*lines, f"print('{question.name}: public tests passed.')"])
 
 
 def notebook(master: Master) -> nbformat.NotebookNode:

@@ -58,14 +58,20 @@ def filled(student_nb: Path, answers: tuple[str, ...]) -> nbformat.NotebookNode:
     return notebook
 
 
+def course_copy(work: Path) -> Path:
+    """The repository copied to ``work/course``, where commands may import assignments into it."""
+    course = work / "course"
+    shutil.copytree(ROOT, course, ignore=shutil.ignore_patterns(".git", "__pycache__", ".venv", "grades", "submitted"))
+    return course
+
+
 def grade_both(work: Path, name: str, answers: dict[str, tuple[str, ...]]) -> Graded:
     """Grade ``answers`` (per student, the code of each answer cell) of ``tests/otter/NAME.ipynb`` both ways."""
     master = work / f"{name}.ipynb"
     master.write_text((HERE / f"{name}.ipynb").read_text().replace("generate: false", "generate: true"))
     run(str(BIN / "otter"), "assign", str(master), "dist", cwd=work)
     (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
-    course = work / "course"
-    shutil.copytree(ROOT, course, ignore=shutil.ignore_patterns(".git", "__pycache__", ".venv", "grades", "submitted"))
+    course = course_copy(work)
     script = str(course / "tests" / "otter" / "gradescope_dicts.py")
     otter_scores, otter_gradescope = {}, {}
     for student, code in answers.items():
