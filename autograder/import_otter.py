@@ -7,8 +7,9 @@ cell, a visible test cell running its public cases and worth the question's
 points), the checks package (one check per test case, hidden ones included,
 each worth the case's points, public ones marked so, the exercise scored as
 otter scores the question, and the ``generate:`` settings that shape
-Gradescope's results as otter shapes them), an empty ``references.py`` and ``mistakes.toml``, and the exported
-solution. Nothing is written when the notebook or the name is unusable.
+Gradescope's results as otter shapes them), an empty ``references.py`` and
+``mistakes.toml``, and the exported solution. Nothing is written when the
+notebook or the name is unusable.
 """
 from __future__ import annotations
 
