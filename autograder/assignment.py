@@ -48,6 +48,30 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class GradescopeSettings:
+    """How Gradescope's results.json shows an otter-imported assignment, in otter-grader's own terms:
+    the ``generate:`` keys of the master's ASSIGNMENT CONFIG, with otter's defaults
+    (``otter.run.run_autograder.autograder_config.AutograderConfig``), applied by the rules of
+    otter's ``GradingResults.to_gradescope_dict`` (see :mod:`autograder.gradescope`)."""
+
+    show_hidden: bool = False
+    """Per-question entries (which count hidden cases) become visible once grades are published."""
+    show_all_public: bool = False
+    """Per-question entries are visible at once when every case of every question is public."""
+    force_public_test_summary: bool = True
+    """A "Public Tests" entry even when ``show_hidden`` is on (there is always one when it is off)."""
+    show_stdout: bool = False
+    """The autograder's log is shown to students once grades are published."""
+    points_possible: float | None = None
+    """The assignment's total is rescaled to this many points."""
+    score_threshold: float | None = None
+    """Pass/fail: at least this fraction of the points earns them all, else 0."""
+    every_case_public: bool = False
+    """Not a setting but a fact about the tests, written by ``import-otter``: no case is hidden
+    (otter's ``all(tf.all_public ...)``, which ``show_all_public`` needs)."""
+
+
+@dataclass(frozen=True)
 class Assignment:
     name: str
     exercises: tuple[Exercise, ...]
@@ -60,6 +84,9 @@ class Assignment:
     sandbox_environment: tuple[tuple[str, str], ...] = ()
     """Variables added to the zygote's fixed environment before it preloads (``KERAS_BACKEND``):
     they choose how the preloaded modules start, and every student process inherits them."""
+    gradescope: GradescopeSettings | None = None
+    """otter's Gradescope shape for an imported otter assignment; None (our own assignments): one
+    visible entry per exercise, since our feedback sentences never name hidden values."""
 
     def exercise(self, name: str) -> Exercise:
         for exercise in self.exercises:

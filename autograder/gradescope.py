@@ -6,9 +6,13 @@ one uploaded notebook out as nbgrader's submitted folder, runs ``autograder
 grade`` on it with the same sandbox and checks, then converts results.jsonl to
 Gradescope's ``results/results.json``). Gradescope's documented format: a
 top-level ``score``, ``tests`` with ``name, score, max_score, output,
-visibility`` each. One test per exercise; its output is the sentences a
-student sees in their feedback, never check details; the grader's own log
-(stdout) is hidden from students.
+visibility`` each. For our own assignments, one visible test per exercise;
+for an assignment imported from otter, the tests otter-grader itself would
+write (a "Public Tests" summary, one test per question, visibility by the
+master's ``generate:`` settings). Every output is the sentences a student
+sees in their feedback, never check details (a hidden case's inputs or
+expected outputs); the grader's own log (stdout) is hidden from students
+unless an otter master's ``show_stdout`` says otherwise.
 
 Paths come from the environment so a test can run ``run_autograder`` against a
 temporary directory laid out like Gradescope's: ``AUTOGRADER_ROOT`` (default
@@ -25,10 +29,10 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
-from autograder.assignment import Assignment, load_assignment
+from autograder.assignment import Assignment, GradescopeSettings, load_assignment
 from autograder.course import Course
 from autograder.outputs.common import describe_assignment, exercise_grades, status_text
-from autograder.results import ResultStore, SubmissionGrade
+from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
 from autograder.text import clean_text
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -100,22 +104,12 @@ def _exercise_output(status: str, feedback: tuple[str, ...], score: int, max_sco
     return clean_text("\n".join(lines))[:OUTPUT_LIMIT]
 
 
-def results_json(records: Iterable[SubmissionGrade], assignment: Assignment | None = None) -> dict:
-    """Gradescope's results.json for one graded submission.
-
-    No record (the grade step failed) gives score 0 with a message that says it
-    is not the student's fault; the run's log stays hidden from students.
-    """
-    records = list(records)
-    if len(records) > 1:
-        raise ValueError(f"Gradescope grades one submission at a time, got {len(records)} records.")
-    if not records:
-        return {"score": 0.0, "output": FAILED_OUTPUT, "tests": [], "stdout_visibility": "hidden"}
-    record = records[0]
-    assignment = assignment or describe_assignment(record.assignment, records)
+def _our_tests(assignment: Assignment, grades: list[ExerciseGrade]) -> list[dict]:
+    """Our own assignments: one visible test per exercise, with a status; our sentences name
+    properties and lectures, never hidden values, and are meant to be read at once."""
     titles = {x.name: x.title for x in assignment.exercises}
     tests = []
-    for grade in exercise_grades(assignment, record):
+    for grade in grades:
         title = titles.get(grade.exercise, grade.exercise)
         tests.append(
             {
@@ -127,12 +121,97 @@ def results_json(records: Iterable[SubmissionGrade], assignment: Assignment | No
                 "visibility": "visible",
             }
         )
+    return tests
+
+
+def passed_all_public(record: SubmissionGrade, grades: list[ExerciseGrade]) -> bool:
+    """Every exercise was graded and every public check passed (otter's ``passed_all_public``;
+    an exercise whose checks could not run counts as failing its public cases)."""
+    return record.problem is None and all(g.status == "graded" and all(p.passed for p in g.public_checks) for g in grades)
+
+
+def public_summary(grades: list[ExerciseGrade]) -> str:
+    """The "Public Tests" output: per question, otter's "All test cases passed!" or the sentences of
+    its failed public checks (or why its checks could not run). Nothing from a hidden check."""
+    parts = []
+    for grade in grades:
+        if grade.status != "graded":
+            lines = list(grade.feedback)  # the reason alone: a missing function, a timeout, ...
+        else:
+            lines = [p.says for p in grade.public_checks if not p.passed]
+        parts.append(f"{grade.exercise} results:" + "".join(f"\n    {line}" for line in lines) if lines else f"{grade.exercise} results: All test cases passed!")
+    return clean_text("\n\n".join(parts))[:OUTPUT_LIMIT]
+
+
+def _otter_tests(settings: GradescopeSettings, record: SubmissionGrade, grades: list[ExerciseGrade]) -> list[dict]:
+    """An imported otter assignment: the entries otter's ``GradingResults.to_gradescope_dict`` writes.
+
+    A visible "Public Tests" entry with a status, unless ``show_hidden`` is on without
+    ``force_public_test_summary``; then one entry per question named by the question, its score and
+    max score rounded as otter rounds them, no status (Gradescope derives it from the score), hidden
+    until published (``show_hidden``) or for good, and visible only under ``show_all_public`` when no
+    case is hidden. The outputs are ours: sentences, never a hidden case's inputs or outputs.
+    """
+    tests = []
+    if not settings.show_hidden or settings.force_public_test_summary:
+        status = "passed" if passed_all_public(record, grades) else "failed"
+        tests.append({"name": "Public Tests", "visibility": "visible", "output": public_summary(grades), "status": status})
+    visibility = "after_published" if settings.show_hidden else "hidden"
+    if settings.show_all_public and settings.every_case_public:
+        visibility = "visible"
+    for grade in grades:
+        tests.append(
+            {
+                "name": grade.exercise,
+                "score": round(float(grade.score), 5),
+                "max_score": round(float(grade.max_score), 5),
+                "visibility": visibility,
+                "output": _exercise_output(grade.status, grade.feedback, grade.score, grade.max_score),
+            }
+        )
+    return tests
+
+
+def otter_total(settings: GradescopeSettings, total: float, possible: float) -> float:
+    """The submission's score as otter sets it: the points, rescaled to ``points_possible``, or all or
+    nothing by ``score_threshold`` (a fraction of the points)."""
+    score = total
+    if settings.points_possible is not None:
+        score = total / possible * settings.points_possible if possible else 0.0
+    if settings.score_threshold is not None:
+        ratio = total / possible if possible else 0.0
+        score = (settings.points_possible or possible) if ratio >= settings.score_threshold else 0.0
+    return float(score)
+
+
+def results_json(records: Iterable[SubmissionGrade], assignment: Assignment | None = None) -> dict:
+    """Gradescope's results.json for one graded submission.
+
+    No record (the grade step failed) gives score 0 with a message that says it
+    is not the student's fault; the run's log stays hidden from students unless an
+    otter assignment's ``show_stdout`` shows it once published. The top-level score is
+    always written: where otter leaves it out, Gradescope would sum the tests, which is the
+    same number, and a "Public Tests" entry has no score of its own.
+    """
+    records = list(records)
+    if len(records) > 1:
+        raise ValueError(f"Gradescope grades one submission at a time, got {len(records)} records.")
+    if not records:
+        return {"score": 0.0, "output": FAILED_OUTPUT, "tests": [], "stdout_visibility": "hidden"}
+    record = records[0]
+    assignment = assignment or describe_assignment(record.assignment, records)
+    grades = exercise_grades(assignment, record)
+    settings = assignment.gradescope
+    total = float(sum(g.score for g in grades))
+    if settings is None:
+        result = {"score": total, "tests": _our_tests(assignment, grades), "stdout_visibility": "hidden"}
+    else:
+        result = {
+            "score": otter_total(settings, total, float(sum(g.max_score for g in grades))),
+            "tests": _otter_tests(settings, record, grades),
+            "stdout_visibility": "after_published" if settings.show_stdout else "hidden",
+        }
     output = clean_text("\n".join(x for x in (record.problem and f"Your submission could not be graded normally: {record.problem}", record.note) if x))
-    result = {
-        "score": float(sum(t["score"] for t in tests)),
-        "tests": tests,
-        "stdout_visibility": "hidden",
-    }
     if output:
         result["output"] = output
     return result

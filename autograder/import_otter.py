@@ -5,9 +5,11 @@ the master notebook read by :mod:`autograder.otter_master`: the nbgrader
 source notebook (one exercise per otter question: its prompt, its solution
 cell, a visible test cell running its public cases and worth the question's
 points), the checks package (one check per test case, hidden ones included,
-each worth the case's points, the exercise scored as otter scores the
-question), an empty ``references.py`` and ``mistakes.toml``, and the exported
-solution. Nothing is written when the notebook or the name is unusable.
+each worth the case's points, public ones marked so, the exercise scored as
+otter scores the question, and the ``generate:`` settings that shape
+Gradescope's results as otter shapes them), an empty ``references.py`` and
+``mistakes.toml``, and the exported solution. Nothing is written when the
+notebook or the name is unusable.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from autograder.checks.otter_cases import otter_call
 from autograder.course import Course
 from autograder.errors import UserError
 from autograder.otter_master import Case, Master, Question, read_master
@@ -55,20 +58,24 @@ def solution_cell(code: str) -> str:
 
 
 def public_test_cell(question: Question) -> str:
-    """The visible test cell: the question's public doctests, run as otter's ``grader.check`` would."""
-    public = [case.doctest for case in question.cases if not case.hidden and case.doctest is not None]
-    return "\n".join(
-        [
-            f"# Public tests of {question.name}, from the otter notebook (the grader runs more, hidden ones).",
+    """The visible test cell: the question's public cases, run as otter's ``grader.check`` would
+    (doctests by doctest's runner, exception-format functions called on the notebook's globals)."""
+    public = [case for case in question.cases if not case.hidden]
+    doctests = [case.doctest for case in public if case.doctest is not None]
+    lines = [f"# Public tests of {question.name}, from the otter notebook (the grader runs more, hidden ones)."]
+    if doctests:
+        lines += [
             "import doctest",
-            f"_cases = {public!r}",
+            f"_cases = {doctests!r}",
             "_runner = doctest.DocTestRunner()",
             "for _case in _cases:",
             f"    _runner.run(doctest.DocTestParser().get_doctest(_case, globals(), {question.name!r}, None, 0), clear_globs=False)",
             f"assert not _runner.summarize(verbose=False).failed, 'a public test of {question.name} failed (see above)'",
-            f"print('{question.name}: public tests passed.')",
         ]
-    )
+    for case in public:
+        if case.doctest is None:
+            lines += [case.source, otter_call(case.function, case.parameters, "globals()")]
+    return "\n".join([*lines, f"print('{question.name}: public tests passed.')"])
 
 
 def notebook(master: Master) -> nbformat.NotebookNode:
@@ -96,8 +103,9 @@ def package(name: str, master: Master) -> str:
     return (
         f'"""Checks of `{name}`, imported from an otter-assign notebook (`autograder import-otter`): one module\n'
         'per question, one check per otter test case, scored as otter scores the question."""\n'
-        "from autograder.assignment import Assignment, Exercise\n\n"
-        f"ASSIGNMENT = Assignment(\n    name={name!r},\n    exercises=(\n{exercises}\n    ),\n).with_notebook_points()\n"
+        "from autograder.assignment import Assignment, Exercise, GradescopeSettings\n\n"
+        f"ASSIGNMENT = Assignment(\n    name={name!r},\n    exercises=(\n{exercises}\n    ),\n"
+        f"    gradescope={master.gradescope!r},\n).with_notebook_points()\n"
     )
 
 
@@ -120,7 +128,8 @@ def checks_module(question: Question) -> str:
     ]
     for number, case in enumerate(question.cases, 1):
         visibility = "hidden" if case.hidden else "public"
-        out += ["", "", f"@check(tier=1, says={_says(question, number, case)!r}, lecture=LECTURE, points={case.points})"]
+        public = "" if case.hidden else ", public=True"
+        out += ["", "", f"@check(tier=1, says={_says(question, number, case)!r}, lecture=LECTURE, points={case.points}{public})"]
         out.append(f"def test_{visibility}_{number}(student):")
         out.append(f"    \"\"\"otter case {case.name!r}, {visibility}.\"\"\"")
         if case.doctest is not None:

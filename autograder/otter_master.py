@@ -7,8 +7,9 @@ otter's ``otter.assign.blocks`` finds the ``# ASSIGNMENT CONFIG`` cell and the
 test cell (hidden or public, points, messages, the expected output from the
 cell's outputs) and writes otter's test files; ``OKTestFile`` and
 ``ExceptionTestFile`` read those back with every case's points resolved by
-otter's rules. Only the walk over the cells and the removal of otter's
-solution comment markers are ours.
+otter's rules; otter's ``AutograderConfig`` gives the ``generate:`` settings
+that shape Gradescope's results. Only the walk over the cells and the removal
+of otter's solution comment markers are ours.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.assignment import GradescopeSettings
 from autograder.errors import UserError
 from autograder.source import read_notebook
 
@@ -63,6 +65,7 @@ class Master:
     name: str | None
     blocks: tuple[tuple[str, str | Question], ...]
     """("markdown", text), ("code", text) or ("question", Question)."""
+    gradescope: GradescopeSettings = GradescopeSettings()
 
     @property
     def questions(self) -> list[Question]:
@@ -155,7 +158,24 @@ def _walk(notebook: nbformat.NotebookNode, path: Path) -> Master:
     kept = tuple((kind, questions[value] if kind == "question" else value) for kind, value in blocks if kind != "question" or value in questions)
     if not questions:
         raise UserError(f"{path} has no question with autograder tests (# BEGIN QUESTION ... # BEGIN TESTS).")
-    return Master(config.name or None, kept)
+    return Master(config.name or None, kept, gradescope_settings(config.generate, questions.values()))
+
+
+def gradescope_settings(generate: object, questions) -> GradescopeSettings:
+    """The ``generate:`` keys that shape Gradescope's results, as otter's ``AutograderConfig`` reads
+    them (its defaults where the master sets none, or ``generate: false``)."""
+    from otter.run.run_autograder.autograder_config import AutograderConfig
+
+    config = generate if isinstance(generate, AutograderConfig) else AutograderConfig()
+    return GradescopeSettings(
+        show_hidden=bool(config.show_hidden),
+        show_all_public=bool(config.show_all_public),
+        force_public_test_summary=bool(config.force_public_test_summary),
+        show_stdout=bool(config.show_stdout),
+        points_possible=config.points_possible,
+        score_threshold=config.score_threshold,
+        every_case_public=all(not case.hidden for question in questions for case in question.cases),
+    )
 
 
 def _cases(config, tests, order) -> dict[str, tuple[Case, ...]]:

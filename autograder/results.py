@@ -18,6 +18,14 @@ RESULTS_FILE = "results.jsonl"
 
 
 @dataclass(frozen=True)
+class PublicCheck:
+    """One public check of an exercise (a test the student also has) and whether it passed."""
+
+    says: str
+    passed: bool
+
+
+@dataclass(frozen=True)
 class ExerciseGrade:
     exercise: str
     score: int
@@ -28,6 +36,9 @@ class ExerciseGrade:
     feedback: tuple[str, ...] = ()
     """One sentence per lost point, naming the property and its lecture."""
     printed: str = ""
+    public_checks: tuple[PublicCheck, ...] = ()
+    """Every public check of the exercise, failed when the checks could not run; what a
+    "Public Tests" summary may show. Hidden checks are never listed here."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +72,11 @@ class SubmissionGrade:
 
     @classmethod
     def from_dict(cls, data: dict) -> "SubmissionGrade":
-        """A record as ``to_json`` wrote it; one written before timestamps were kept has none."""
+        """A record as ``to_json`` wrote it; one written before timestamps or public checks
+        were kept has none."""
         exercises = tuple(
-            ExerciseGrade(**{**e, "feedback": tuple(e["feedback"])}) for e in data.pop("exercises")
+            ExerciseGrade(**{**e, "feedback": tuple(e["feedback"]), "public_checks": tuple(PublicCheck(**p) for p in e.get("public_checks", ()))})
+            for e in data.pop("exercises")
         )
         stamp = data.pop("timestamp", None)
         return cls(**data, exercises=exercises, timestamp=datetime.fromisoformat(stamp) if stamp is not None else None)

@@ -14,7 +14,7 @@ from typing import Any
 
 from autograder.assignment import Exercise
 from autograder.checks.api import Check, SandboxFailure, Student, call_check
-from autograder.results import ExerciseGrade
+from autograder.results import ExerciseGrade, PublicCheck
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,13 @@ def lost_point_sentences(outcomes: list[CheckOutcome]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(o.sentence for o in failed))
 
 
+def public_checks(checks: list[Check], outcomes: list[CheckOutcome]) -> tuple[PublicCheck, ...]:
+    """The public checks with whether each passed; one without an outcome (the checks could not
+    run: a missing function, a dead process) failed, as otter fails every case then."""
+    passed = {o.check for o in outcomes if o.passed}
+    return tuple(PublicCheck(c.spec.sentence, c.name in passed) for c in checks if c.spec.public)
+
+
 def grade_exercise(
     exercise: Exercise,
     checks: list[Check],
@@ -91,15 +98,17 @@ def grade_exercise(
     if missing:
         names = ", ".join(f"`{f}`" for f in missing)
         sentence = f"{names} {'is' if len(missing) == 1 else 'are'} not defined as a function after running your notebook up to this exercise."
-        return ExerciseGrade(exercise.name, 0, exercise.points, "missing", (sentence,), printed), []
+        return ExerciseGrade(exercise.name, 0, exercise.points, "missing", (sentence,), printed, public_checks(checks, [])), []
     try:
         outcomes = run_checks(checks, student, reference)
     except SandboxFailure as failure:
-        return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, (FAILURE_SENTENCES[failure.reason],), printed), []
-    return (
-        ExerciseGrade(exercise.name, score(outcomes, exercise.points, exercise.scoring), exercise.points, "graded", lost_point_sentences(outcomes), printed),
-        outcomes,
+        sentences = (FAILURE_SENTENCES[failure.reason],)
+        return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, sentences, printed, public_checks(checks, [])), []
+    grade = ExerciseGrade(
+        exercise.name, score(outcomes, exercise.points, exercise.scoring), exercise.points, "graded",
+        lost_point_sentences(outcomes), printed, public_checks(checks, outcomes),
     )
+    return grade, outcomes
 
 
 FAILURE_SENTENCES = {

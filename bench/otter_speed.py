@@ -6,14 +6,14 @@ submissions, grades them with `autograder grade` and a few with `otter run`
 """
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "otter"))
-from test_against_otter import ANSWERS, HERE, ROOT, _filled, _run  # noqa: E402
+from both_tools import HERE, course_copy, filled, run  # noqa: E402
+from test_against_otter import ANSWERS  # noqa: E402
 
 import nbformat  # noqa: E402
 
@@ -23,25 +23,24 @@ def main(submissions: int = 40, otter_runs: int = 3) -> None:
         work = Path(folder)
         master = work / "squares.ipynb"
         master.write_text((HERE / "squares.ipynb").read_text().replace("generate: false", "generate: true"))
-        _run(str(Path(sys.executable).parent / "otter"), "assign", str(master), "dist", cwd=work)
+        run(str(Path(sys.executable).parent / "otter"), "assign", str(master), "dist", cwd=work)
         (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
-        course = work / "course"
-        shutil.copytree(ROOT, course, ignore=shutil.ignore_patterns(".git", "__pycache__", ".venv", "grades", "submitted"))
-        notebook = _filled(work / "dist" / "student" / "squares.ipynb", ANSWERS["correct"])
+        course = course_copy(work)
+        notebook = filled(work / "dist" / "student" / "squares.ipynb", ANSWERS["correct"])
         targets = []
         for index in range(submissions):
             target = course / "submitted" / f"s{index:03d}" / "squares" / "squares.ipynb"
             target.parent.mkdir(parents=True)
             nbformat.write(notebook, target)
             targets.append(target)
-        _run(sys.executable, "-m", "autograder.cli", "import-otter", str(HERE / "squares.ipynb"), cwd=course)
+        run(sys.executable, "-m", "autograder.cli", "import-otter", str(HERE / "squares.ipynb"), cwd=course)
         start = time.perf_counter()
-        _run(sys.executable, "-m", "autograder.cli", "grade", "squares", cwd=course)
+        run(sys.executable, "-m", "autograder.cli", "grade", "squares", cwd=course)
         ours = (time.perf_counter() - start) / submissions
         (work / "o").mkdir()
         start = time.perf_counter()
         for target in targets[:otter_runs]:
-            _run(str(Path(sys.executable).parent / "otter"), "run", "-a", str(zip_file), "-o", str(work / "o"), str(target), cwd=work)
+            run(str(Path(sys.executable).parent / "otter"), "run", "-a", str(zip_file), "-o", str(work / "o"), str(target), cwd=work)
         theirs = (time.perf_counter() - start) / otter_runs
         print(f"otter run: {theirs * 1000:.0f} ms per submission ({otter_runs} submissions)")
         print(f"autograder grade: {ours * 1000:.0f} ms per submission ({submissions} submissions, start-up included)")

@@ -1,9 +1,13 @@
-"""The scoring rule: tiers mapped onto an exercise's points."""
+"""The scoring rule: tiers mapped onto an exercise's points; public checks recorded with their outcomes."""
 from __future__ import annotations
+
+import types
 
 import pytest
 
-from autograder.rubric import CheckOutcome, score
+from autograder.assignment import Exercise
+from autograder.results import PublicCheck
+from autograder.rubric import CheckOutcome, grade_exercise, score
 
 
 def outcomes(tier1_passes: bool, tier2_passes: bool) -> list[CheckOutcome]:
@@ -23,3 +27,31 @@ def test_all_checks_earn_the_points_tier_1_half_of_them_rounded_down(points, eve
     assert score(outcomes(True, False), points) == tier_1_only
     assert score(outcomes(False, True), points) == neither
     assert score(outcomes(False, False), points) == neither
+
+
+def _otter_like_checks():
+    """Two public cases and a hidden one, as import-otter writes them."""
+    from autograder.checks.api import check, collect_checks
+
+    def case(says: str, public: bool, fails: bool):
+        @check(tier=1, says=says, lecture="question q1", points=1, public=public)
+        def test(student):
+            assert not fails, "the hidden input 12345 gave the wrong answer"
+
+        return test
+
+    module = types.SimpleNamespace(
+        __name__="q1", test_public_1=case("q1: public test 1 passes", True, False),
+        test_public_2=case("q1: public test 2 passes", True, True), test_hidden_3=case("q1: hidden test 3 passes", False, True),
+    )
+    return collect_checks("q1", module)
+
+
+def test_public_checks_are_recorded_with_their_outcome_and_hidden_ones_are_not():
+    checks = _otter_like_checks()
+    exercise = Exercise("q1", "q1", ("f",), "question q1", points=3, scoring="cases")
+    grade, _ = grade_exercise(exercise, checks, {"f"}, student=None, reference=None)
+    assert grade.score == 1
+    assert grade.public_checks == (PublicCheck("q1: public test 1 passes (see question q1).", True), PublicCheck("q1: public test 2 passes (see question q1).", False))
+    missing, _ = grade_exercise(exercise, checks, set(), student=None, reference=None)
+    assert [p.passed for p in missing.public_checks] == [False, False], "checks that could not run failed"

@@ -53,12 +53,18 @@ def expect_doctest(student: Student, body: str) -> None:
         assert checker.check_output(example.want, got, OPTION_FLAGS), f"example {number}: expected {example.want!r}, got {got[:200]!r}"
 
 
+def otter_call(function: str, parameters: tuple[str, ...], env: str) -> str:
+    """The call otter's ``test_case.call_func`` makes, as source: ``env`` is the namespace the
+    expression ``env`` names, any other parameter that namespace's value of the same name or None."""
+    arguments = ", ".join(f"{name}={env}" if name == "env" else f"{name}={env}.get({name!r})" for name in parameters)
+    return f"{function}({arguments})"
+
+
 def expect_no_exception(student: Student, source: str, function: str, parameters: tuple[str, ...]) -> None:
     """The exception-format test ``function`` (its ``def`` in ``source``, no decorator) returns without
     raising when called as otter calls it: ``env`` is the student's globals, any other parameter the
     global of that name (None when undefined). See the module's docstring for what this cannot stop."""
-    arguments = ", ".join(f"{name}=__otter_env__" if name == "env" else f"{name}=__otter_env__.get({name!r})" for name in parameters)
-    program = f"{source}\n{function}({arguments})\n"
+    program = f"{source}\n{otter_call(function, parameters, '__otter_env__')}\n"
     statement = f"exec(compile({program!r}, '<otter test>', 'exec'), {{'__otter_env__': globals()}})"
     (interaction,) = student.interact([statement])
     assert interaction.error is None, f"{function} raised {interaction.error.type_name if interaction.error else ''}"

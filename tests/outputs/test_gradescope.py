@@ -8,12 +8,15 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from autograder import gradescope
+from autograder.assignment import Assignment, Exercise, GradescopeSettings
 from autograder.gradescope import results_json
+from autograder.results import ExerciseGrade, PublicCheck, SubmissionGrade
 
 from outputs_fixtures import UNSAFE
 
@@ -40,7 +43,9 @@ def validate(result: dict) -> None:
     for test in result.get("tests", []):
         assert set(test) <= TEST_KEYS, set(test) - TEST_KEYS
         assert isinstance(test["name"], str) and isinstance(test["output"], str)
-        assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
+        # A test's score is optional when the top level has one (otter's "Public Tests" has none).
+        assert all(isinstance(test[key], (int, float)) for key in ("score", "max_score") if key in test)
+        assert "score" in test or "score" in result
         assert test.get("visibility", "visible") in VISIBILITY
         assert test.get("status", "passed") in {"passed", "failed"}
     json.dumps(result)
@@ -63,6 +68,60 @@ def test_one_test_per_exercise_with_the_feedback_sentences(assignment, records):
     # What the student printed is theirs to see in the feedback file, not Gradescope's test output.
     eve = results_json([next(r for r in records if r.student_id == "eve")], assignment)
     assert all("<script>" not in t["output"] for t in eve["tests"])
+
+
+OTTER = Assignment(
+    name="squares",
+    exercises=(Exercise("q1", "q1", ("square",), "question q1", 3, "cases"), Exercise("q2", "q2", (), "question q2", 2, "all_or_nothing")),
+    gradescope=GradescopeSettings(),
+)
+HIDDEN_SENTENCE = "q1: square must work on floats (see question q1)."
+PARTLY = SubmissionGrade("ann", "squares", "d", "squares.ipynb", None, None, (
+    ExerciseGrade("q1", 2, 3, "graded", (HIDDEN_SENTENCE,), "", (PublicCheck("q1: public test 1 passes (see question q1).", True),)),
+    ExerciseGrade("q2", 0, 2, "graded", ("q2: public test 1 passes (see question q2).",), "", (PublicCheck("q2: public test 1 passes (see question q2).", False),)),
+))
+
+
+def _otter(settings: GradescopeSettings, record: SubmissionGrade = PARTLY) -> dict:
+    result = results_json([record], replace(OTTER, gradescope=settings))
+    validate(result)
+    return result
+
+
+def test_an_otter_assignment_gets_otters_entries_and_visibility():
+    result = _otter(GradescopeSettings())
+    public, q1, q2 = result["tests"]
+    assert (public["name"], public["visibility"], public["status"]) == ("Public Tests", "visible", "failed")
+    assert public["output"] == "q1 results: All test cases passed!\n\nq2 results:\n    q2: public test 1 passes (see question q2)."
+    assert HIDDEN_SENTENCE not in public["output"], "a hidden case's sentence stays out of the visible entry"
+    assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in (q1, q2)] == [("q1", 2.0, 3.0, "hidden"), ("q2", 0.0, 2.0, "hidden")]
+    assert "status" not in q1 and HIDDEN_SENTENCE in q1["output"]
+    assert result["score"] == 2.0 and result["stdout_visibility"] == "hidden"
+
+
+def test_show_hidden_publishes_the_questions_and_drops_the_summary_only_when_told():
+    forced = _otter(GradescopeSettings(show_hidden=True))
+    assert [(t["name"], t["visibility"]) for t in forced["tests"]] == [("Public Tests", "visible"), ("q1", "after_published"), ("q2", "after_published")]
+    plain = _otter(GradescopeSettings(show_hidden=True, force_public_test_summary=False, show_stdout=True))
+    assert [t["name"] for t in plain["tests"]] == ["q1", "q2"] and plain["stdout_visibility"] == "after_published"
+
+
+def test_show_all_public_shows_the_questions_only_when_no_case_is_hidden():
+    assert {t["visibility"] for t in _otter(GradescopeSettings(show_all_public=True))["tests"][1:]} == {"hidden"}
+    assert {t["visibility"] for t in _otter(GradescopeSettings(show_all_public=True, every_case_public=True))["tests"][1:]} == {"visible"}
+
+
+def test_points_possible_and_score_threshold_set_the_total_as_otter_does():
+    assert _otter(GradescopeSettings(points_possible=10))["score"] == 4.0
+    assert _otter(GradescopeSettings(score_threshold=0.4))["score"] == 5.0
+    assert _otter(GradescopeSettings(score_threshold=0.5, points_possible=10))["score"] == 0.0
+
+
+def test_an_otter_question_whose_function_is_missing_fails_the_public_tests_with_the_reason():
+    missing = ExerciseGrade("q1", 0, 3, "missing", ("`square` is not defined as a function.",), "", (PublicCheck("q1: public test 1 passes (see question q1).", False),))
+    result = _otter(GradescopeSettings(), replace(PARTLY, exercises=(missing, PARTLY.exercises[1])))
+    assert result["tests"][0]["status"] == "failed"
+    assert result["tests"][0]["output"].startswith("q1 results:\n    `square` is not defined as a function.")
 
 
 def test_hostile_text_reaches_gradescope_clean(assignment, hostile_records):

@@ -1,0 +1,108 @@
+"""One otter master notebook graded by otter-grader itself and by this project, for the interop tests.
+
+otter's side: `otter assign` builds the autograder zip, then what `otter run` runs
+(`otter.run.main`, by ``gradescope_dicts.py otter``) grades each filled-in student
+notebook. Ours: `autograder import-otter` and `autograder grade` in a temporary copy of
+the course (the repository is left without the imported assignment). Both sides also
+give Gradescope's results.json for each configuration in ``gradescope_dicts.CONFIGS``.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from gradescope_dicts import CONFIGS
+
+CONFIGS_COMPARED = tuple(CONFIGS)
+HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Graded:
+    otter: dict[str, dict[str, float]]
+    """Per student, per question: the scores in otter's own results.json."""
+    ours: dict[str, dict[str, float]]
+    """Per student, per exercise: the scores in our grades.csv."""
+    otter_gradescope: dict[str, dict[str, dict]]
+    """Per student, per configuration: otter's ``GradingResults.to_gradescope_dict``."""
+    ours_gradescope: dict[str, dict[str, dict]]
+    """Per student, per configuration: our ``results_json`` for the imported assignment."""
+    work: Path
+    """Where otter assign wrote ``dist/`` and the course copy lies (``course/``)."""
+
+
+def run(*command: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(cwd)}
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def filled(student_nb: Path, answers: tuple[str, ...]) -> nbformat.NotebookNode:
+    """otter's student notebook with its answer cells replaced by ``answers``, in order."""
+    notebook = nbformat.read(student_nb, as_version=4)
+    answer_cells = [cell for cell in notebook.cells if "otter_answer_cell" in cell.metadata.get("tags", [])]
+    assert len(answer_cells) == len(answers)
+    for cell, code in zip(answer_cells, answers):
+        cell.source = code
+    return notebook
+
+
+def course_copy(work: Path) -> Path:
+    """The repository copied to ``work/course``, where commands may import assignments into it."""
+    course = work / "course"
+    shutil.copytree(ROOT, course, ignore=shutil.ignore_patterns(".git", "__pycache__", ".venv", "grades", "submitted"))
+    return course
+
+
+def grade_both(work: Path, name: str, answers: dict[str, tuple[str, ...]]) -> Graded:
+    """Grade ``answers`` (per student, the code of each answer cell) of ``tests/otter/NAME.ipynb`` both ways."""
+    master = work / f"{name}.ipynb"
+    master.write_text((HERE / f"{name}.ipynb").read_text().replace("generate: false", "generate: true"))
+    run(str(BIN / "otter"), "assign", str(master), "dist", cwd=work)
+    (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
+    course = course_copy(work)
+    script = str(course / "tests" / "otter" / "gradescope_dicts.py")
+    otter_scores, otter_gradescope = {}, {}
+    for student, code in answers.items():
+        target = course / "submitted" / student / name / f"{name}.ipynb"
+        target.parent.mkdir(parents=True)
+        nbformat.write(filled(work / "dist" / "student" / f"{name}.ipynb", code), target)
+        out = work / "otter_out" / student
+        out.mkdir(parents=True)
+        run(sys.executable, script, "otter", str(zip_file), str(target), str(out), cwd=work)
+        tests = json.loads((out / "results.json").read_text())["tests"]
+        otter_scores[student] = {t["name"]: t["score"] for t in tests if "score" in t}
+        otter_gradescope[student] = json.loads((out / "gradescope.json").read_text())
+    run(sys.executable, "-m", "autograder.cli", "import-otter", str(HERE / f"{name}.ipynb"), cwd=course)
+    run(sys.executable, "-m", "autograder.cli", "grade", name, cwd=course)
+    assert not (ROOT / "autograder" / "checks" / name).exists()
+    ours: dict[str, dict[str, float]] = {}
+    with open(course / "grades" / name / "grades.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            ours.setdefault(row["student_id"], {})[row["exercise"]] = float(row["score"])
+    ours_gradescope = json.loads(run(sys.executable, script, "ours", name, str(course / "grades" / name), cwd=course).stdout)
+    return Graded(otter_scores, ours, otter_gradescope, ours_gradescope, work)
+
+
+def same_gradescope_shape(otter: dict, ours: dict) -> None:
+    """The same tests in the same order, with the same scores, max scores, visibility and status
+    (present on both or on neither), and the same total. The outputs differ in wording: otter's
+    come from its test runner in the student's process, ours are the checks' sentences from the
+    sandbox. otter leaves ``stdout_visibility`` out unless ``show_stdout``; we write "hidden"."""
+    assert [t["name"] for t in ours["tests"]] == [t["name"] for t in otter["tests"]]
+    for mine, theirs in zip(ours["tests"], otter["tests"]):
+        for key in ("score", "max_score", "visibility", "status"):
+            assert mine.get(key) == theirs.get(key), (mine["name"], key, mine.get(key), theirs.get(key))
+    assert ours["score"] == otter.get("score", sum(t.get("score", 0) for t in otter["tests"]))
+    assert ours["stdout_visibility"] == otter.get("stdout_visibility", "hidden")
