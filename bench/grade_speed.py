@@ -18,105 +18,24 @@ import json
 import os
 import platform
 import shutil
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from importlib import metadata
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the autograder command sets it, before numpy loads
 
-import psutil  # noqa: E402
+from autograder.assignment import Assignment, load_assignment  # noqa: E402
+from autograder.course import Course  # noqa: E402
+from autograder.engine import Grader, default_workers  # noqa: E402
+from autograder.grading import read_class  # noqa: E402
+from autograder.reference import KerasReferences  # noqa: E402
+from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade  # noqa: E402
+from autograder.samples import build_class  # noqa: E402
+from autograder.sandbox.pool import SandboxPool, SandboxSettings  # noqa: E402
+from measure import REPO, graded_twice, median, nbgrader_run  # noqa: E402
 
-from autograder.assignment import Assignment, load_assignment
-from autograder.course import Course
-from autograder.engine import Grader, default_workers
-from autograder.grading import read_class
-from autograder.reference import KerasReferences
-from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
-from autograder.samples import build_class
-from autograder.sandbox.pool import SandboxPool, SandboxSettings
-
-REPO = Path(__file__).resolve().parents[1]
 NAME = "regularization_rnn"
-BIN = Path(sys.executable).parent
-
-
-class PeakMemory:
-    """Samples the memory of a process and all its descendants: the summed PSS
-    (a page shared by n processes counts 1/n in each: what the tree really
-    holds, since every student process shares its zygote's pages) and the
-    summed RSS (shared pages counted once per process: an upper bound)."""
-
-    def __init__(self, pid: int) -> None:
-        self.root, self.peak_pss, self.peak_rss, self._stop = psutil.Process(pid), 0, 0, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            pss = rss = 0
-            for process in [self.root, *self._children()]:
-                try:
-                    info = process.memory_full_info()
-                except psutil.Error:
-                    continue
-                pss, rss = pss + info.pss, rss + info.rss
-            self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
-            time.sleep(0.05)
-
-    def _children(self) -> list[psutil.Process]:
-        try:
-            return self.root.children(recursive=True)
-        except psutil.Error:
-            return []
-
-    def stop(self) -> tuple[int, int]:
-        self._stop.set()
-        self._thread.join()
-        return self.peak_pss, self.peak_rss
-
-
-def autograder_run(submitted: Path, out: Path, workers: int, cache: Path) -> dict:
-    command = [str(BIN / "autograder"), "grade", NAME, "--submitted", str(submitted), "--out", str(out), "--workers", str(workers)]
-    shutil.rmtree(out, ignore_errors=True)
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO, env=dict(os.environ, AUTOGRADER_CACHE=str(cache)))
-    memory = PeakMemory(process.pid)
-    _, err = process.communicate()
-    seconds = time.perf_counter() - started
-    pss, rss = memory.stop()
-    if process.returncode != 0:
-        raise SystemExit(f"autograder grade failed: {err.decode()[-2000:]}")
-    records = ResultStore(out).load()
-    return {"submissions": len(records), "seconds": seconds, "per_submission": seconds / len(records), "peak_pss_mb": pss / 2**20, "peak_rss_mb": rss / 2**20}
-
-
-def graded_twice(submitted: Path, scratch: Path, workers: int) -> dict:
-    """Every submission graded on an empty cache, then every one again on the cache that run left."""
-    cache = scratch / f"cache_{submitted.name}"
-    shutil.rmtree(cache, ignore_errors=True)
-    cold = autograder_run(submitted, scratch / f"out_{submitted.name}", workers, cache)
-    warm = autograder_run(submitted, scratch / f"out_{submitted.name}", workers, cache)
-    return {"cold_cache": cold, "warm_cache": warm}
-
-
-def nbgrader_run(course_src: Course, submitted: Path, sample: list[str], scratch: Path) -> dict:
-    course = scratch / "nbgrader_course"
-    shutil.rmtree(course, ignore_errors=True)
-    course.mkdir(parents=True)
-    shutil.copy(REPO / "nbgrader_config.py", course)
-    shutil.copytree(REPO / "assignments", course / "assignments")
-    env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
-    subprocess.run([str(BIN / "nbgrader"), "generate_assignment", NAME, "--force"], cwd=course, env=env, check=True, capture_output=True)
-    for student in sample:
-        shutil.copytree(submitted / student, course / "submitted" / student)
-    started = time.perf_counter()
-    subprocess.run([str(BIN / "nbgrader"), "autograde", NAME, "--force"], cwd=course, env=env, check=True, capture_output=True)
-    seconds = time.perf_counter() - started
-    return {"submissions": len(sample), "seconds": seconds, "per_submission": seconds / len(sample)}
 
 
 def breakdown(course: Course, submitted: Path) -> dict:
@@ -165,10 +84,6 @@ def breakdown(course: Course, submitted: Path) -> dict:
     }
 
 
-def median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
-
-
 def _sample_record(assignment: Assignment) -> SubmissionGrade:
     exercises = tuple(ExerciseGrade(e.name, 2, 2, "graded") for e in assignment.exercises)
     return SubmissionGrade("s", assignment.name, "0" * 32, "n.ipynb", None, None, exercises, 0.1)
@@ -189,11 +104,11 @@ def main() -> None:
         for size in args.sizes:
             submitted = scratch / f"class_{size}"
             build_class(course, assignment, submitted, copies=size // 2, honest_only=True)
-            results["runs"][str(size)] = graded_twice(submitted, scratch, args.workers)
+            results["runs"][str(size)] = graded_twice(NAME, submitted, scratch, args.workers)
             print(f"autograder, {size} submissions: {json.dumps(results['runs'][str(size)])}", flush=True)
         smallest = scratch / f"class_{min(args.sizes)}"
         sample = sorted(p.name for p in smallest.iterdir())[: args.nbgrader_sample]
-        results["nbgrader"] = nbgrader_run(course, smallest, sample, scratch)
+        results["nbgrader"] = nbgrader_run(NAME, smallest, sample, scratch)
         print(f"nbgrader autograde, {len(sample)} submissions: {json.dumps(results['nbgrader'])}", flush=True)
         results["breakdown"] = breakdown(course, smallest)
     finally:

@@ -33,10 +33,10 @@ from autograder.checks.api import SandboxFailure
 from autograder.errors import UserError
 from autograder.sandbox import confinement as confinements
 from autograder.sandbox.confinement import Confinement
-from autograder.sandbox.wire import REPLY_LIMITS, WireError, read_frame, write_frame
+from autograder.sandbox.wire import REPLY_LIMITS, WireError, read_frame, to_bytes, write_frame
 from autograder.sandbox.world import World, build_world
 from autograder.text import clean_text
-from autograder.values import Call, Interaction, Opaque, RaisedError, Returned
+from autograder.values import Call, Interaction, Opaque, RaisedError, Returned, Rng
 
 CELL_GRACE = 5.0
 START_TIMEOUT = 60.0
@@ -287,11 +287,13 @@ class Session:
         self.printed: dict[int, str] = {}
         """What each cell printed; nothing printed during the checks' calls is kept."""
         self.dead: str | None = None
+        self._reports: dict[bytes, Returned] = {}
 
     def begin_exercise(self) -> None:
         """A new phase: the exercise's own absolute deadline and memory baseline."""
         self.stream.deadline = time.monotonic() + self.sandbox.settings.exercise_seconds
         self.memory_before = self.sandbox.memory_events()
+        self._reports.clear()
 
     def _reason(self, error: BaseException) -> str:
         time.sleep(0.01)
@@ -334,11 +336,17 @@ class Session:
 
     def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
         """Call ``function``, then apply the sandbox's ``probe`` to what it returned
-        (see :mod:`autograder.sandbox.probes`): the value comes back as the probe's report."""
+        (see :mod:`autograder.sandbox.probes`): the value comes back as the probe's report.
+        Within one exercise the same question is answered once: several checks read one
+        model's report, and asking again would only build the same model again."""
         request = {"op": "call", "function": function, "args": tuple(args), "kwargs": dict(kwargs or {})}
-        if probe:
-            request |= {"probe": probe, "probe_args": tuple(probe_args)}
-        return self._returned(self._exchange(request))
+        if not probe:
+            return self._returned(self._exchange(request))
+        request |= {"probe": probe, "probe_args": tuple(probe_args)}
+        key = to_bytes(request)
+        if key not in self._reports or _draws(request):
+            self._reports[key] = self._returned(self._exchange(request))
+        return self._reports[key]
 
     def calls(self, calls: list[Call]) -> list[Returned]:
         """Every call in one message and one reply, made in order in the student's process."""
@@ -400,6 +408,17 @@ class Session:
             self.dead = self._reason(failure)
             raise SandboxFailure(self.dead) from failure
         return reply
+
+
+def _draws(value: Any) -> bool:
+    """The request hands the student a generator: asking again would draw anew, so it is never answered twice from memory."""
+    if isinstance(value, Rng):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_draws(v) for v in value)
+    if isinstance(value, dict):
+        return any(_draws(v) for v in value.values())
+    return False
 
 
 def _interaction(item: Any) -> Interaction:
