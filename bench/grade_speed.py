@@ -16,11 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the autograder command sets it, before numpy loads
@@ -33,7 +31,7 @@ from autograder.reference import KerasReferences  # noqa: E402
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade  # noqa: E402
 from autograder.samples import build_class  # noqa: E402
 from autograder.sandbox.pool import SandboxPool, SandboxSettings  # noqa: E402
-from measure import REPO, graded_twice, median, nbgrader_run  # noqa: E402
+from measure import REPO, graded_twice, median, nbgrader_run, where_measured  # noqa: E402
 
 NAME = "regularization_rnn"
 
@@ -98,8 +96,7 @@ def main() -> None:
     course = Course(REPO)
     assignment = load_assignment(NAME)
     scratch = Path(tempfile.mkdtemp(prefix="autograder-bench-"))
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-                     "versions": {p: metadata.version(p) for p in ("autograder", "nbgrader", "keras", "numpy")}, "runs": {}}
+    results: dict = {**where_measured(("autograder", "nbgrader", "keras", "numpy")), "runs": {}}
     try:
         for size in args.sizes:
             submitted = scratch / f"class_{size}"

@@ -22,11 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -39,7 +37,7 @@ from autograder.grading import read_class  # noqa: E402
 from autograder.reference import KerasReferences  # noqa: E402
 from autograder.samples import build_class  # noqa: E402
 from autograder.sandbox.pool import SandboxPool, SandboxSettings  # noqa: E402
-from measure import REPO, graded_twice, median, nbgrader_run  # noqa: E402
+from measure import REPO, graded_twice, median, nbgrader_run, where_measured  # noqa: E402
 
 NAME = "keras_regularization"
 
@@ -205,8 +203,7 @@ def main() -> None:
     course = Course(REPO)
     assignment = load_assignment(NAME)
     scratch = Path(tempfile.mkdtemp(prefix="autograder-keras-bench-"))
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-                     "versions": {p: metadata.version(p) for p in ("autograder", "nbgrader", "keras", "torch")}}
+    results: dict = {**where_measured(("autograder", "nbgrader", "keras", "torch"))}
     try:
         submitted = scratch / f"class_{args.size}"
         build_class(course, assignment, submitted, copies=args.size // 2, honest_only=True)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
 import threading
 import time
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
@@ -110,3 +112,9 @@ def add_hidden_tests(notebook: Path, hidden_tests: dict[str, str]) -> None:
 
 def median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
+
+
+def where_measured(packages: tuple[str, ...]) -> dict:
+    """The machine and the versions a result was measured with, kept beside it."""
+    return {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+            "versions": {p: metadata.version(p) for p in packages}}
