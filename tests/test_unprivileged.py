@@ -17,8 +17,6 @@ from autograder.course import Course
 from autograder.samples import build_class
 from autograder.sandbox.confinement import detect
 
-NAME = "regularization_rnn"
-"""The numpy assignment: Keras in a user namespace (keras_regularization) does not start yet here."""
 REPO = Path(__file__).resolve().parents[1]
 NOBODY = 65534
 pytestmark = pytest.mark.skipif(
@@ -32,11 +30,14 @@ def scores(out: Path) -> dict[tuple[str, str], str]:
         return {(row["student_id"], row["exercise"]): row["score"] for row in csv.DictReader(stream)}
 
 
-def test_an_ordinary_user_grades_a_class_as_root_does(shared_tmp, traversable_root):
+@pytest.mark.parametrize("name, whole_class", [("regularization_rnn", True), ("keras_regularization", False)])
+def test_an_ordinary_user_grades_a_class_as_root_does(name, whole_class, shared_tmp, traversable_root):
+    """The numpy assignment with its whole sample class (hostile students included); the
+    Keras one, whose zygote preloads Keras on torch, with a correct and a partly wrong student."""
     tmp_path = shared_tmp
     submitted = tmp_path / "submitted"
-    students = build_class(Course(REPO), load_assignment(NAME), submitted)
-    command = [sys.executable, "-m", "autograder.cli", "grade", NAME, "--submitted", str(submitted),
+    students = build_class(Course(REPO), load_assignment(name), submitted, honest_only=not whole_class)
+    command = [sys.executable, "-m", "autograder.cli", "grade", name, "--submitted", str(submitted),
                "--timeout", "5", "--memory", "768", "--workers", "2"]
     as_root = subprocess.run([*command, "--out", str(tmp_path / "root")], cwd=REPO, capture_output=True, text=True)
     assert as_root.returncode == 0, as_root.stderr[-3000:]
@@ -57,4 +58,5 @@ def test_an_ordinary_user_grades_a_class_as_root_does(shared_tmp, traversable_ro
     assert as_user.returncode == 0, as_user.stderr[-3000:]
     assert "user namespace, no capabilities" in as_user.stderr and "uid nobody" in as_root.stderr
     assert scores(tmp_path / "user") == scores(tmp_path / "root")
-    assert len(scores(tmp_path / "root")) == len(students) * len(load_assignment(NAME).exercises)
+    assert "2" in scores(tmp_path / "user").values(), "nothing earned full marks: the sandbox did not run the notebooks"
+    assert len(scores(tmp_path / "root")) == len(students) * len(load_assignment(name).exercises)
