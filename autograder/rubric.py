@@ -10,11 +10,12 @@ or a student process that died, hung or ran out of memory scores 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from autograder.assignment import Exercise
 from autograder.checks.api import Check, SandboxFailure, Student, call_check
 from autograder.results import ExerciseGrade, PublicCheck
+from autograder.rounds import run_side_by_side
 
 
 @dataclass(frozen=True)
@@ -30,22 +31,25 @@ class CheckOutcome:
 
 
 def run_checks(checks: list[Check], student: Student, reference: Any) -> list[CheckOutcome]:
-    """Run every check; a SandboxFailure propagates, since nothing after it can be trusted."""
-    outcomes = []
-    fixtures = {"student": student, "reference": reference}
-    for check in checks:
+    """Every check's outcome, the checks run side by side (:mod:`autograder.rounds`);
+    a SandboxFailure propagates, since nothing after it can be trusted."""
+    return run_side_by_side([_judged(check, reference) for check in checks], student)
+
+
+def _judged(check: Check, reference: Any) -> Callable[[Student], CheckOutcome]:
+    def judge(student: Student) -> CheckOutcome:
         try:
-            call_check(check, fixtures)
+            call_check(check, {"student": student, "reference": reference})
         except SandboxFailure:
             raise
         except AssertionError as failed:
-            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence_after(failed), str(failed)[:500], check.spec.points))
+            return CheckOutcome(check.name, check.tier, False, check.spec.sentence_after(failed), str(failed)[:500], check.spec.points)
         except Exception as broken:  # a value the check could not handle counts against the student
             detail = f"{type(broken).__name__}: {str(broken)[:400]}"
-            outcomes.append(CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail, check.spec.points))
-        else:
-            outcomes.append(CheckOutcome(check.name, check.tier, True, check.spec.sentence, "", check.spec.points))
-    return outcomes
+            return CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail, check.spec.points)
+        return CheckOutcome(check.name, check.tier, True, check.spec.sentence, "", check.spec.points)
+
+    return judge
 
 
 SCORINGS = ("tiers", "cases", "all_or_nothing")

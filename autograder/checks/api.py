@@ -59,6 +59,27 @@ class Student(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Request:
+    """One question a check put to its :class:`Student`, held back so that the
+    questions every check of an exercise reached at once go out together
+    (:mod:`autograder.rounds`): ``method`` is the Student method's name."""
+
+    method: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def ask(self, student: Student) -> Any:
+        """Put it to ``student`` on its own, as the check would have."""
+        return getattr(student, self.method)(*self.args, **self.kwargs)
+
+
+class Answers(Protocol):
+    """A Student that answers a whole round of requests at once, in order."""
+
+    def answer(self, requests: list[Request]) -> list[Any]: ...
+
+
 class StudentRaised(AssertionError):
     """A student function raised where a result was expected.
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from autograder.sandbox.calls import build_arguments, describe_error
 from autograder.sandbox.probes import PROBES
-from autograder.sandbox.wire import REPLY_LIMITS, WireError, read_frame, write_frame
+from autograder.sandbox.wire import BATCH_LIMITS, REPLY_LIMITS, Budget, Limits, WireError, read_frame, write_frame
 from autograder.values import Opaque
 
 OUTPUT_CAP = 64 * 1024
@@ -66,19 +66,19 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 TOO_LARGE = {"value": Opaque("too large to send"), "too_large": True}
+TOO_LARGE_OUTPUT = "[output too large to send]"
 
 
-def _reply(stream: Any, message: dict[str, Any], too_large: dict[str, Any] = TOO_LARGE) -> None:
-    """Send within the limits the grader reads under; a reply too large becomes ``too_large``, a small one saying so."""
+def _reply(stream: Any, message: dict[str, Any]) -> None:
+    """Send within the limits the grader reads under; a reply too large becomes a small one saying so."""
     try:
         write_frame(stream, message, REPLY_LIMITS)
     except WireError:
-        write_frame(stream, too_large, REPLY_LIMITS)
+        write_frame(stream, TOO_LARGE, REPLY_LIMITS)
 
 
 def serve(channel: socket.socket) -> None:
-    """The session loop: one ``cells`` request, then ``call``, ``calls`` and
-    ``interact`` requests until the channel closes."""
+    """The session loop: one ``cells`` request, then ``batch`` requests until the channel closes."""
     stream = channel.makefile("rwb", buffering=1 << 16)
     output = CappedOutput()
     sys.stdout = sys.stderr = output
@@ -95,18 +95,53 @@ def serve(channel: socket.socket) -> None:
             printed, errors = _run_cells(stream, namespace, request, output)
             defined = [name for name in request["functions"] if callable(namespace.get(name))]
             _reply(stream, {"defined": defined, "errors": errors[:MAX_ERRORS], "printed": printed})
-        elif op == "call":
-            _reply(stream, _call(namespace, generators, request))
-            output.take()
-        elif op == "calls":
-            results = [_call(namespace, generators, call) for call in request["calls"]]
-            _reply(stream, {"results": results}, {"results": [TOO_LARGE] * len(results)})
-            output.take()
-        elif op == "interact":
-            _reply(stream, {"results": [_interact(namespace, source) for source in request["sources"]]})
+        elif op == "batch":
+            _answer_batch(stream, namespace, generators, request["items"])
             output.take()
         else:
             return
+
+
+def _answer_batch(stream: Any, namespace: dict[str, Any], generators: dict[int, np.random.Generator], items: list[dict[str, Any]]) -> None:
+    """Each item answered in order, one reply frame each, all sent in one write.
+
+    Every reply is under REPLY_LIMITS and all of them together under
+    BATCH_LIMITS, which the grader enforces in the same way: a reply that
+    would not fit is replaced by its small too-large form, and room for those
+    of the items still to come is kept back, so the batch always fits."""
+    frames, budget = io.BytesIO(), Budget(BATCH_LIMITS)
+    fallbacks = [_fallback(item) for item in items]
+    later = _room_for_later([TOO_LARGE_COST if f is TOO_LARGE else write_frame(io.BytesIO(), f) for f in fallbacks])
+    for item, fallback, keep in zip(items, fallbacks, later):
+        if item.get("op") == "interact":
+            reply = {"results": [_interact(namespace, source) for source in item["sources"]]}
+        else:
+            reply = _call(namespace, generators, item)
+        try:
+            used = write_frame(frames, reply, budget.within(REPLY_LIMITS, keep))
+        except WireError:
+            used = write_frame(frames, fallback)
+        budget.spend(used)
+    stream.write(frames.getbuffer())
+    stream.flush()
+
+
+def _fallback(item: dict[str, Any]) -> dict[str, Any]:
+    if item.get("op") == "interact":
+        return {"results": [[TOO_LARGE_OUTPUT, None]] * len(item["sources"])}
+    return TOO_LARGE
+
+
+def _room_for_later(costs: list[Limits]) -> list[Limits]:
+    """For each item, what the too-large forms of the items after it use together."""
+    rooms, total = [], Limits(0, 0, 0)
+    for cost in reversed(costs):
+        rooms.append(total)
+        total = Limits(total.document + cost.document, total.binary + cost.binary, total.objects + cost.objects)
+    return rooms[::-1]
+
+
+TOO_LARGE_COST = write_frame(io.BytesIO(), TOO_LARGE)
 
 
 def _run_cells(stream: Any, namespace: dict[str, Any], request: dict[str, Any], output: CappedOutput) -> tuple[list[Any], list[Any]]:

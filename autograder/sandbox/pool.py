@@ -27,13 +27,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-from autograder.checks.api import SandboxFailure
+from autograder.checks.api import Request, SandboxFailure
 from autograder.errors import UserError
 from autograder.sandbox import confinement as confinements
 from autograder.sandbox.confinement import Confinement
-from autograder.sandbox.wire import REPLY_LIMITS, WireError, read_frame, to_bytes, write_frame
+from autograder.sandbox.wire import BATCH_LIMITS, REPLY_LIMITS, Budget, WireError, read_frame, to_bytes, write_frame
 from autograder.sandbox.world import World, build_world
 from autograder.text import clean_text
 from autograder.values import Call, Interaction, Opaque, RaisedError, Returned, Rng
@@ -332,82 +332,130 @@ class Session:
             raise CellsDied(current, self._reason(error)) from error
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Returned:
-        return self.inspect(None, function, args, kwargs)
-
-    def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
-        """Call ``function``, then apply the sandbox's ``probe`` to what it returned
-        (see :mod:`autograder.sandbox.probes`): the value comes back as the probe's report.
-        Within one exercise the same question is answered once: several checks read one
-        model's report, and asking again would only build the same model again."""
-        request = {"op": "call", "function": function, "args": tuple(args), "kwargs": dict(kwargs or {})}
-        if not probe:
-            return self._returned(self._exchange(request))
-        request |= {"probe": probe, "probe_args": tuple(probe_args)}
-        key = to_bytes(request)
-        if key not in self._reports or _draws(request):
-            self._reports[key] = self._returned(self._exchange(request))
-        return self._reports[key]
+        return self.answer([Request("call", (function, *args), kwargs)])[0]
 
     def calls(self, calls: list[Call]) -> list[Returned]:
         """Every call in one message and one reply, made in order in the student's process."""
-        if not calls:
-            return []
-        requests = [
-            {"function": c.function, "args": tuple(c.args), "kwargs": dict(c.kwargs), "see_arguments": c.see_arguments} for c in calls
-        ]
-        reply = self._exchange({"op": "calls", "calls": requests})
-        results = reply.get("results")
-        if type(results) is not list or len(results) != len(calls):
-            self.dead = self._reason(WireError("malformed results"))
-            raise SandboxFailure(self.dead)
-        return [self._returned(item, call.see_arguments) for item, call in zip(results, calls)]
+        return self.answer([Request("calls", (list(calls),))])[0]
 
-    def _returned(self, reply: Any, see_arguments: bool = False) -> Returned:
-        """One call's reply, checked for the protocol's shape; a MemoryError in it ends the session."""
+    def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
+        """Call ``function``, then apply the sandbox's ``probe`` to what it returned
+        (see :mod:`autograder.sandbox.probes`): the value comes back as the probe's report."""
+        return self.answer([Request("inspect", (probe, function, tuple(args), kwargs, tuple(probe_args)))])[0]
+
+    def interact(self, sources: list[str]) -> list[Interaction]:
+        """Run each statement as a doctest example would, in the student's namespace."""
+        return self.answer([Request("interact", (list(sources),))])[0]
+
+    def answer(self, requests: list[Request]) -> list[Any]:
+        """Every request of a round (:mod:`autograder.rounds`) in one message, made
+        in order in the student's process, with one reply frame per item and all
+        of them in one read; what each request's method returns, in order. Any
+        reply out of the protocol ends the session."""
+        if self.dead:
+            raise SandboxFailure(self.dead)
+        items: list[dict[str, Any]] = []
+        sent: dict[bytes, int] = {}
+        finish = [self._plan(request, items, sent) for request in requests]
+        replies = self._exchange(items) if items else []
         try:
-            if type(reply) is not dict:
-                raise WireError("a reply is not a mapping")
-            args_after, kwargs_after = reply.get("args"), reply.get("kwargs")
-            if see_arguments:
-                if type(args_after) is not tuple or type(kwargs_after) is not dict:
-                    raise WireError("malformed arguments")
-            elif args_after is not None or kwargs_after is not None:
-                raise WireError("arguments sent back unasked")
-            error = _raised(reply["error"]) if "error" in reply else None
-            value = Opaque("too large to send") if reply.get("too_large") is True else reply["value"]
+            return [done(replies) for done in finish]
         except BROKEN as failure:
             self.dead = self._reason(failure)
             raise SandboxFailure(self.dead) from failure
+
+    def _plan(self, request: Request, items: list[dict[str, Any]], sent: dict[bytes, int]) -> Callable[[list[dict[str, Any]]], Any]:
+        """Add what ``request`` needs sent to ``items``; how to build its answer from the replies."""
+        method, args = request.method, request.args
+        if method == "interact":
+            (sources,) = args
+            slot = len(items)
+            items.append({"op": "interact", "sources": list(sources)})
+            return lambda replies: _interactions(replies[slot], len(sources))
+        if method == "calls":
+            (calls,) = args
+            first = len(items)
+            items.extend(_call_item(c.function, c.args, c.kwargs, c.see_arguments) for c in calls)
+            return lambda replies: [self._returned(replies[first + i], c.see_arguments) for i, c in enumerate(calls)]
+        if method == "call":
+            function, *positional = args
+            item, probe = _call_item(function, tuple(positional), request.kwargs), None
+        elif method == "inspect":
+            probe, function, call_args, call_kwargs, probe_args = args
+            item = _call_item(function, tuple(call_args), dict(call_kwargs or {}))
+            if probe:
+                item |= {"probe": probe, "probe_args": tuple(probe_args)}
+        else:
+            raise ValueError(f"a Student has no method {method!r}")
+        if not (method == "inspect" and probe):
+            slot = len(items)
+            items.append(item)
+            return lambda replies: self._returned(replies[slot])
+        return self._plan_probe(item, items, sent)
+
+    def _plan_probe(self, item: dict[str, Any], items: list[dict[str, Any]], sent: dict[bytes, int]) -> Callable[[list[dict[str, Any]]], Any]:
+        """Within one exercise the same probe question is answered once: several checks read
+        one model's report, and asking again would only build the same model again. A question
+        that hands the student a generator is always asked anew: it would draw anew."""
+        if _draws(item):
+            slot = len(items)
+            items.append(item)
+            return lambda replies: self._returned(replies[slot])
+        key = to_bytes(item)
+        if key in self._reports:
+            return lambda replies: self._reports[key]
+        if key not in sent:
+            sent[key] = len(items)
+            items.append(item)
+        slot = sent[key]
+
+        def done(replies: list[dict[str, Any]]) -> Returned:
+            if key not in self._reports:
+                self._reports[key] = self._returned(replies[slot])
+            return self._reports[key]
+
+        return done
+
+    def _returned(self, reply: dict[str, Any], see_arguments: bool = False) -> Returned:
+        """One call's reply, checked for the protocol's shape; a MemoryError in it ends the session."""
+        args_after, kwargs_after = reply.get("args"), reply.get("kwargs")
+        if see_arguments:
+            if type(args_after) is not tuple or type(kwargs_after) is not dict:
+                raise WireError("malformed arguments")
+        elif args_after is not None or kwargs_after is not None:
+            raise WireError("arguments sent back unasked")
+        error = _raised(reply["error"]) if "error" in reply else None
+        value = Opaque("too large to send") if reply.get("too_large") is True else reply["value"]
         if error is not None and error.is_a("MemoryError"):
             self.dead = "memory"
             raise SandboxFailure(self.dead)
         return Returned(value, args_after, kwargs_after, error)
 
-    def interact(self, sources: list[str]) -> list[Interaction]:
-        """Run each statement as a doctest example would, in the student's namespace."""
-        reply = self._exchange({"op": "interact", "sources": list(sources)})
+    def _exchange(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One batch and its replies, each a mapping, read under one budget for all of
+        them (:data:`~autograder.sandbox.wire.BATCH_LIMITS`); any failure ends the session."""
         try:
-            results = reply["results"]
-            if type(results) is not list or len(results) != len(sources):
-                raise WireError("malformed interaction results")
-            return [_interaction(item) for item in results]
-        except BROKEN as failure:
-            self.dead = self._reason(failure)
-            raise SandboxFailure(self.dead) from failure
-
-    def _exchange(self, request: dict[str, Any]) -> dict[str, Any]:
-        """One request and its reply, which must be a mapping; any failure ends the session."""
-        if self.dead:
-            raise SandboxFailure(self.dead)
-        try:
-            write_frame(self.stream, request)
-            reply = self._read()
-            if type(reply) is not dict:
+            write_frame(self.stream, {"op": "batch", "items": items})
+            budget = Budget(BATCH_LIMITS)
+            replies = [read_frame(self.stream, REPLY_LIMITS, budget) for _ in items]
+            if any(type(reply) is not dict for reply in replies):
                 raise WireError("a reply is not a mapping")
         except BROKEN as failure:
             self.dead = self._reason(failure)
             raise SandboxFailure(self.dead) from failure
-        return reply
+        return replies
+
+
+def _call_item(function: str, args: tuple, kwargs: dict, see_arguments: bool = False) -> dict[str, Any]:
+    item = {"op": "call", "function": function, "args": tuple(args), "kwargs": dict(kwargs)}
+    return item | {"see_arguments": True} if see_arguments else item
+
+
+def _interactions(reply: dict[str, Any], count: int) -> list[Interaction]:
+    results = reply["results"]
+    if type(results) is not list or len(results) != count:
+        raise WireError("malformed interaction results")
+    return [_interaction(item) for item in results]
 
 
 def _draws(value: Any) -> bool:

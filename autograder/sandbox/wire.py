@@ -63,6 +63,33 @@ mask of 500 x 1000) is 0.5 MB, so this leaves room and bounds the grader's
 memory per reply at well under 200 MB."""
 TRUSTED_LIMITS = Limits(document=256 << 20, binary=1 << 30, objects=50_000_000)
 """For what the grader wrote itself (the reference cache)."""
+BATCH_LIMITS = Limits(document=4 << 20, binary=64 << 20, objects=400_000)
+"""For all the replies to one batch together (each also under REPLY_LIMITS): the
+replies of a round stay alive until its checks have read them, so the round, not
+each reply, is what bounds the grader's memory. An honest round's replies come
+to under 2 MB of arrays; the catalogue's worst (masks returned as nested lists)
+to about 190 000 values and 1.2 MB of JSON."""
+
+
+class Budget:
+    """What a run of frames may still use together; each frame is read, or
+    written, under what is left of it, and then spends what it used."""
+
+    def __init__(self, total: Limits) -> None:
+        self.left = total
+
+    def within(self, per_frame: Limits, keep: Limits | None = None) -> Limits:
+        """The limits of the next frame: ``per_frame``, or less where the budget,
+        less what it must ``keep`` for later frames, is smaller."""
+        keep = keep or Limits(0, 0, 0)
+        return Limits(
+            min(per_frame.document, self.left.document - keep.document),
+            min(per_frame.binary, self.left.binary - keep.binary),
+            min(per_frame.objects, self.left.objects - keep.objects),
+        )
+
+    def spend(self, used: Limits) -> None:
+        self.left = Limits(self.left.document - used.document, self.left.binary - used.binary, self.left.objects - used.objects)
 
 
 class WireError(ValueError):
@@ -82,9 +109,12 @@ class _Encoder:
     def __init__(self) -> None:
         self.buffers: list[bytes] = []
         self.size = 0
+        self.objects = 0
+        """Values encoded: exactly what the decoder will count."""
 
     def encode(self, value: Any, depth: int = 0) -> Any:
         """Exact types only (a subclass of list or ndarray may carry behaviour), the common ones first."""
+        self.objects += 1
         if depth > MAX_DEPTH:
             return {"__opaque__": "nested too deeply"}
         kind = type(value)
@@ -205,10 +235,11 @@ def _type_name(value: Any) -> str:
         return "object"
 
 
-def write_frame(stream: BinaryIO, message: Any, limits: Limits = TRUSTED_LIMITS) -> None:
+def write_frame(stream: BinaryIO, message: Any, limits: Limits = TRUSTED_LIMITS) -> Limits:
+    """Send one message, or WireError (nothing sent) if it is over ``limits``; what it used."""
     encoder = _Encoder()
     document = json.dumps(encoder.encode(message), allow_nan=False, separators=(",", ":")).encode()
-    if len(document) > limits.document or encoder.size > limits.binary:
+    if len(document) > limits.document or encoder.size > limits.binary or encoder.objects > limits.objects:
         raise WireError("frame too large")
     parts = [_HEADER.pack(len(document), encoder.size) + document, *encoder.buffers]
     if len(parts) > 1 and len(document) + encoder.size <= ONE_WRITE:
@@ -221,14 +252,18 @@ def write_frame(stream: BinaryIO, message: Any, limits: Limits = TRUSTED_LIMITS)
                 raise BlockingIOError("channel is not writable")
             view = view[written:]
     stream.flush()
+    return Limits(len(document), encoder.size, encoder.objects)
 
 
 def _no_constant(text: str) -> Any:
     raise WireError(f"bare {text[:10]} is not allowed")
 
 
-def read_frame(stream: BinaryIO, limits: Limits = TRUSTED_LIMITS) -> Any:
-    """One message, or EOFError when the other side is gone."""
+def read_frame(stream: BinaryIO, limits: Limits = TRUSTED_LIMITS, budget: Budget | None = None) -> Any:
+    """One message, or EOFError when the other side is gone; read under what
+    is left of ``budget`` too, when one is given, which it then spends."""
+    if budget is not None:
+        limits = budget.within(limits)
     document_size, blob_size = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
     if document_size > limits.document or blob_size > limits.binary:
         raise WireError("frame too large")
@@ -239,7 +274,10 @@ def read_frame(stream: BinaryIO, limits: Limits = TRUSTED_LIMITS) -> Any:
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise WireError("frame is not JSON in our format") from error
     decoder = _Decoder(blob, limits)
-    return decoder.finish(decoder.decode(parsed))
+    value = decoder.finish(decoder.decode(parsed))
+    if budget is not None:
+        budget.spend(Limits(document_size, blob_size, limits.objects - decoder.budget))
+    return value
 
 
 def _read_exactly(stream: BinaryIO, size: int) -> bytearray:

@@ -204,6 +204,28 @@ def test_giant_replies_arrive_as_opaque(sandbox, value):
     assert returned.value == Opaque("too large to send")
 
 
+def test_the_replies_of_one_round_share_one_budget(sandbox):
+    """Each reply may be as large as one reply may be; together they stay under BATCH_LIMITS, so what would not fit arrives as too large."""
+    source = "import numpy as np\ndef f():\n    return np.zeros(40_000_000, np.uint8)"
+    with sandbox.session([(0, source)], ["f"]) as session:
+        first, second = session.calls([Call.of("f"), Call.of("f")])
+    assert first.value.shape == (40_000_000,) and second.value == Opaque("too large to send")
+
+
+def test_forged_replies_beyond_the_round_budget_are_refused(sandbox):
+    frame = b'{"__dict__":[["value",{"__array__":["|u1",[40000000]]}]]}'
+    forge = (
+        f"import os, time\nframe = {frame!r}\npart = len(frame).to_bytes(4, 'big') + (40_000_000).to_bytes(4, 'big') + frame + bytes(40_000_000)\n"
+        "for view in (memoryview(part), memoryview(part)):\n    while view:\n        view = view[os.write(3, view):]\ntime.sleep(30)"
+    )
+    source = "def f():\n" + "\n".join("    " + line for line in forge.splitlines())
+    with sandbox.session([(0, source)], ["f"]) as session:
+        with pytest.raises(SandboxFailure) as failure:
+            session.calls([Call.of("f"), Call.of("f")])
+    assert failure.value.reason == "crashed"
+    assert run(sandbox, "return 7")[0].value == 7
+
+
 def test_os_exit_is_a_crash_of_that_session_only(sandbox):
     with pytest.raises(SandboxFailure) as failure:
         run(sandbox, "import os\nos._exit(0)")
