@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade = parsers["grade"]
     grade.add_argument("--submitted", type=Path, metavar="DIR", help="nbgrader submitted layout: DIR/<student>/<assignment>/<assignment>.ipynb")
     grade.add_argument("--out", type=Path, metavar="DIR", help="where grades go (default grades/<assignment>)")
-    grade.add_argument("--workers", type=int, default=None, metavar="N", help="parallel graders (default: CPU count + 1)")
+    grade.add_argument("--workers", type=int, default=None, metavar="N", help="grading processes (default: one per CPU)")
     grade.add_argument("--cluster", metavar="ADDRESS", help="grade on an existing dask.distributed scheduler")
     _grading_options(grade)
 

@@ -1,20 +1,18 @@
-"""Grading submissions: each one end to end, locally in parallel or on Dask.
+"""Grading submissions: each one end to end, and on Dask (locally in parallel: :mod:`autograder.local_workers`).
 
-One submission flows submission → sandbox sessions (one per exercise) →
+One submission flows submission → one sandbox session (cells once, then each exercise) →
 check outcomes → rubric → :class:`SubmissionGrade`. Whatever goes wrong
 while one exercise is run or judged ends that exercise, with a status and a
 sentence: never the submission, the worker or the run.
 """
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable
 
 from autograder.assignment import Assignment, Exercise, load_assignment
 from autograder.checks.api import Check, collect_checks
@@ -143,34 +141,6 @@ def not_graded(assignment: Assignment, submission: Submission) -> Graded:
 def _failed(exercise: Exercise, reason: str, detail: str = "") -> ExerciseRun:
     grade = ExerciseGrade(exercise.name, 0, exercise.points, reason, (FAILURE_SENTENCES[reason],))
     return ExerciseRun(grade, (), (detail,) if detail else ())
-
-
-def default_workers() -> int:
-    """One more worker than cores: a worker waiting on its student's process or
-    its zygote leaves its core to the extra one (measured on 2 cores: 3 workers
-    grade 15% faster than 2, 4 no faster than 3)."""
-    return (os.cpu_count() or 1) + 1
-
-
-def grade_locally(grader: Grader, submissions: Iterable[Submission], workers: int, record: Callable[[SubmissionGrade, dict[str, ExerciseRun]], None]) -> None:
-    """Grade on ``workers`` threads, recording each submission as it finishes.
-    Few submissions are queued at a time, so a huge class costs little memory."""
-    todo = iter(submissions)
-    running: dict[Future, Submission] = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        while True:
-            while len(running) < 2 * workers and (submission := next(todo, None)) is not None:
-                running[pool.submit(grader.grade, submission)] = submission
-            if not running:
-                return
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                submission = running.pop(future)
-                try:
-                    graded = future.result()
-                except Exception:
-                    graded = not_graded(grader.assignment, submission)
-                record(*graded)
 
 
 _WORKER_GRADERS: dict[tuple, Grader] = {}

@@ -16,11 +16,13 @@ from typing import Iterable
 
 from autograder.assignment import Assignment, load_assignment
 from autograder.course import Course, CourseError
-from autograder.engine import Grader, default_workers, grade_locally, grade_on_cluster
+from autograder.engine import grade_on_cluster
+from autograder.local_workers import default_workers, grade_locally, start_fork_server, worker_setup
+from autograder.outputs.report import load_plotting
 from autograder.reference import KerasReferences, checks_digest
 from autograder.results import ResultStore, SubmissionGrade
 from autograder.sandbox.confinement import Confinement
-from autograder.sandbox.pool import SandboxPool, SandboxSettings, confinement_for
+from autograder.sandbox.pool import SandboxSettings, confinement_for
 from autograder.submissions import Submission, read_submission, released_test_sources, student_folders
 
 
@@ -81,6 +83,8 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
     in its nbgrader gradebook."""
     course = Course.find(args.course)
     assignment = load_assignment(args.assignment)
+    if not args.cluster:
+        start_fork_server()
     submitted = (args.submitted or course.submitted).resolve()
     out = (args.out or course.grades(assignment.name)).resolve()
     submissions = read_class(assignment, course, submitted)
@@ -112,11 +116,9 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
             references.warm()
             print(f"references: {references.describe()}", file=sys.stderr)
             workers = args.workers or default_workers()
-            pool = SandboxPool(settings, min(workers, len(todo)), confinement)
-            try:
-                grade_locally(Grader(assignment, references, pool), todo, workers, lambda grade, _: record(grade))
-            finally:
-                pool.close()
+            setup = worker_setup(assignment.name, settings, confinement, args.device)
+            threading.Thread(target=load_plotting, daemon=True).start()  # while this process only waits for its workers
+            grade_locally(setup, todo, min(workers, len(todo)), lambda grade, _: record(grade))
     finally:
         progress.close()
     present = {s.student_id for s in submissions}
@@ -127,7 +129,6 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
 
 def run(args: argparse.Namespace) -> int:
     from autograder.outputs import print_summary, write_outputs
-
     assignment, records, out, gradebook_course = grade_class(args)
     try:
         write_outputs(assignment, records, out, gradebook_course)

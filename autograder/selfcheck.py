@@ -17,10 +17,11 @@ from rich.table import Table
 
 from autograder.assignment import Assignment, load_assignment
 from autograder.course import Course, CourseError
-from autograder.engine import Graded, Grader, default_workers, grade_locally
+from autograder.engine import Graded
 from autograder.grading import announce, sandbox_settings
+from autograder.local_workers import default_workers, grade_locally, start_fork_server, worker_setup
 from autograder.reference import KerasReferences
-from autograder.sandbox.pool import SandboxPool, confinement_for
+from autograder.sandbox.pool import confinement_for
 from autograder.solution import Solution, installed
 from autograder.submissions import CODE, SOLUTION, Cell, Submission
 
@@ -68,6 +69,7 @@ def as_submission(name: str, solution: Solution) -> Submission:
 def run(args: argparse.Namespace) -> int:
     course = Course.find(args.course)
     assignment = load_assignment(args.assignment)
+    start_fork_server()
     solution = installed(assignment.name)
     mistakes = load_mistakes(assignment)
     submissions = [as_submission(SOLUTION_NAME, solution)]
@@ -78,14 +80,10 @@ def run(args: argparse.Namespace) -> int:
     announce(confinement)
     references = KerasReferences(assignment, device=args.device)
     references.warm()
-    workers = default_workers()
-    pool = SandboxPool(settings, workers, confinement)
-    try:
-        found: dict[str, Graded] = {}
-        grade_locally(Grader(assignment, references, pool), submissions, workers, lambda record, runs: found.__setitem__(record.student_id, (record, runs)))
-        graded = [found[s.student_id] for s in submissions]
-    finally:
-        pool.close()
+    found: dict[str, Graded] = {}
+    setup = worker_setup(assignment.name, settings, confinement, args.device, outcomes=True)
+    grade_locally(setup, submissions, default_workers(), lambda record, runs: found.__setitem__(record.student_id, (record, runs)))
+    graded = [found[s.student_id] for s in submissions]
 
     console = Console(width=max(Console().width, 160))
     table = Table(title=f"selfcheck {assignment.name} ({references.describe()})")

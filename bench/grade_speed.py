@@ -25,7 +25,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the autograder command 
 
 from autograder.assignment import Assignment, load_assignment  # noqa: E402
 from autograder.course import Course  # noqa: E402
-from autograder.engine import Grader, default_workers  # noqa: E402
+from autograder.engine import Grader  # noqa: E402
+from autograder.local_workers import default_workers  # noqa: E402
 from autograder.grading import read_class  # noqa: E402
 from autograder.reference import KerasReferences  # noqa: E402
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade  # noqa: E402

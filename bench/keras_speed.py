@@ -32,7 +32,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from autograder.assignment import load_assignment  # noqa: E402
 from autograder.checks.keras_regularization import inputs as hidden  # noqa: E402
 from autograder.course import Course  # noqa: E402
-from autograder.engine import default_workers  # noqa: E402
+from autograder.local_workers import default_workers  # noqa: E402
 from autograder.grading import read_class  # noqa: E402
 from autograder.reference import KerasReferences  # noqa: E402
 from autograder.samples import build_class  # noqa: E402

@@ -485,12 +485,12 @@ def _raised(body: Any) -> RaisedError:
 class SandboxPool:
     """A fixed set of sandboxes shared by grading threads, each used by one at a time."""
 
-    def __init__(self, settings: SandboxSettings, size: int, confinement: Confinement | None = None) -> None:
+    def __init__(self, settings: SandboxSettings, size: int, confinement: Confinement | None = None, world: World | None = None) -> None:
         self.settings = settings
         self.confinement = confinement or confinement_for(settings)
         if self.confinement.cgroups is not None:
             self.confinement.cgroups.reap_stale()
-        self.world = build_world(settings.packages, settings.hide)
+        self.world = world or build_world(settings.packages, settings.hide)
         self._idle: queue.Queue[Sandbox] = queue.Queue()
         with ThreadPoolExecutor(max(size, 1)) as starting:
             futures = [starting.submit(self._new) for _ in range(size)]

@@ -69,20 +69,20 @@ class Zygote:
         try:
             self.control.close()
             os.setsid()
-            with open("/proc/self/oom_score_adj", "w") as adj:
-                adj.write("1000")
+            adjust = os.open("/proc/self/oom_score_adj", os.O_WRONLY)  # os, not open(): a fresh child pays for every object it touches
+            os.write(adjust, b"1000")
+            os.close(adjust)
             channel = _only_channel(channel)
             self._limit()
             if self.setup["confined"]:
-                sc.lock_capabilities()
                 if self.setup["drop_to_nobody"]:
                     os.setgroups([])
                     os.setresgid(NOBODY, NOBODY, NOBODY)
                     os.setresuid(NOBODY, NOBODY, NOBODY)
                 sc.clear_capabilities()
-                sc.forbid_syscalls()
             os.chdir(scratch)
-            os.environ.update(HOME=scratch, TMPDIR=scratch)
+            if scratch != "/tmp":  # the launcher set both to /tmp, where a confined student's scratch is
+                os.environ.update(HOME=scratch, TMPDIR=scratch)
             child.serve(channel)
         finally:
             os._exit(0)
@@ -161,6 +161,10 @@ def main() -> None:
             control.sendall(json.dumps({"error": f"preloading {module}: {type(error).__name__}: {error}"[:500]}).encode())
             return
     zygote = Zygote(setup, control)
+    if setup["confined"]:
+        # Inherited by every student process and never undone there: paid once here, not per session.
+        sc.lock_capabilities()
+        sc.forbid_syscalls()
     gc.freeze()  # the collector never walks what every student process inherits, so it does not copy those pages
     control.sendall(json.dumps({"ready": True}).encode())
     while True:

@@ -1,0 +1,189 @@
+"""Grading on this machine: one grading process per core, each with a Grader of its own.
+
+Grader threads of one process share one interpreter lock: a thread woken by
+its student's reply waits for the lock behind the others, and its student
+waits with it. Separate processes do not: measured on 2 cores with
+``bench/grade_speed.py``, two processes of one grader each grade a class
+about a fifth faster than three threads in one process.
+
+Each worker process starts from multiprocessing's fork server (a fresh
+interpreter that has imported the engine and nothing else: no Keras, no thread of the
+command's is copied into a worker), loads the references the command warmed from their cache, starts
+its own zygote and grades the submissions it is sent, one at a time. Only the
+grader's own data passes between these processes: submissions as the command
+read them, and grades as the workers built them from the checked, plain
+values the sandbox returned. Student code never runs in any of them.
+
+A worker that dies (a grader bug, the machine's OOM killer) costs the
+submissions it held an 'error' for every exercise, which the next run
+regrades, and is replaced.
+"""
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable
+
+from autograder.assignment import load_assignment
+from autograder.engine import ExerciseRun, Grader, not_graded
+from autograder.errors import UserError
+from autograder.reference import KerasReferences
+from autograder.results import SubmissionGrade
+from autograder.sandbox.confinement import Confinement
+from autograder.sandbox.pool import SandboxPool, SandboxSettings
+from autograder.sandbox.world import World, build_world
+from autograder.submissions import Submission
+
+AHEAD = 2
+"""Submissions a worker holds at once: the next one is there when it finishes one."""
+RESTARTS = 4
+"""Workers that may die in one run before the run gives up on this machine."""
+
+Record = Callable[[SubmissionGrade, dict[str, ExerciseRun]], None]
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What a worker process needs to build its Grader: all of it plain and picklable."""
+
+    assignment: str
+    settings: SandboxSettings
+    confinement: Confinement
+    world: World
+    """Built once by the command, not once per worker."""
+    device: str = "auto"
+    outcomes: bool = False
+    """Send each exercise's check outcomes back with its grade (selfcheck shows them; grading does not need them)."""
+
+
+def worker_setup(assignment: str, settings: SandboxSettings, confinement: Confinement, device: str, outcomes: bool = False) -> WorkerSetup:
+    return WorkerSetup(assignment, settings, confinement, build_world(settings.packages, settings.hide), device, outcomes)
+
+
+class WorkerFailed(UserError):
+    """A worker could not set itself up (its sandbox did not start): nothing can be graded here."""
+
+
+def default_workers() -> int:
+    """One grading process per core (measured on 2 cores: three are slower than two,
+    their graders and students then contend for the cores)."""
+    return max(os.cpu_count() or 1, 1)
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, so that it imports the engine while the caller goes on reading the class."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograder.local_workers"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
+def _serve(setup: WorkerSetup, channel: Connection) -> None:
+    """A worker's life: build a Grader, then grade each submission sent until told to stop."""
+    try:
+        assignment = load_assignment(setup.assignment)
+        references = KerasReferences(assignment, device=setup.device)
+        references.warm()
+        pool = SandboxPool(setup.settings, 1, setup.confinement, setup.world)
+    except Exception as error:  # told to the command, which stops with it
+        channel.send(("failed", f"{error}"[:1000] or type(error).__name__))
+        return
+    try:
+        grader = Grader(assignment, references, pool)
+        channel.send(("ready", None))
+        while (submission := channel.recv()) is not None:
+            try:
+                record, runs = grader.grade(submission)
+                graded = (record, runs if setup.outcomes else {})
+            except Exception:
+                print(f"autograder: grading one submission failed:\n{traceback.format_exc(limit=3)}", file=sys.stderr, flush=True)
+                graded = not_graded(assignment, submission)
+            channel.send(graded)
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass
+    finally:
+        pool.close()
+
+
+class _Worker:
+    def __init__(self, setup: WorkerSetup) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["autograder.local_workers"])
+        self.channel, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(setup, theirs), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.held: list[Submission] = []
+
+    def ready(self) -> None:
+        try:
+            kind, detail = self.channel.recv()
+        except EOFError:
+            kind, detail = "failed", "the worker process ended while it started"
+        if kind != "ready":
+            self.stop()
+            raise WorkerFailed(f"A grading process could not start: {detail}")
+
+    def give(self, submission: Submission) -> None:
+        self.held.append(submission)
+        self.channel.send(submission)
+
+    def stop(self) -> None:
+        try:
+            self.channel.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.channel.close()
+
+
+def grade_locally(setup: WorkerSetup, submissions: Iterable[Submission], workers: int, record: Record) -> None:
+    """Grade on ``workers`` processes, recording each submission (in this process) as it finishes."""
+    todo = iter(submissions)
+    first = next(todo, None)
+    if first is None:
+        return
+    todo = itertools.chain([first], todo)
+    assignment = load_assignment(setup.assignment)
+    team = [_Worker(setup) for _ in range(max(workers, 1))]
+    restarts = 0
+
+    def feed(worker: _Worker) -> None:
+        while len(worker.held) < AHEAD and (submission := next(todo, None)) is not None:
+            worker.give(submission)
+
+    try:
+        for worker in team:
+            worker.ready()
+            feed(worker)
+        while any(worker.held for worker in team):
+            for channel in wait([w.channel for w in team if w.held]):
+                worker = next(w for w in team if w.channel is channel)
+                try:
+                    graded = worker.channel.recv()
+                except (EOFError, OSError):
+                    for submission in worker.held:
+                        record(*not_graded(assignment, submission))
+                    worker.held.clear()
+                    worker.stop()
+                    restarts += 1
+                    if restarts > RESTARTS:
+                        raise WorkerFailed("Grading processes keep dying on this machine; the grades recorded so far are kept.")
+                    team[team.index(worker)] = worker = _Worker(setup)
+                    worker.ready()
+                else:
+                    worker.held.pop(0)
+                    record(*graded)
+                feed(worker)
+    finally:
+        for worker in team:
+            worker.stop()
