@@ -10,7 +10,7 @@ import os
 import re
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
@@ -37,16 +37,24 @@ def _own_paths() -> dict[str, str]:
     return paths
 
 
+_COUNTED = {"memory.events": ("max", "oom_kill"), "memory.oom_control": ("oom_kill",)}
+"""The lines of each event file that count a memory failure (v2, v1)."""
+
+
 @dataclass
 class WorkerCgroup:
     version: int
     folders: list[Path]
+    _events: list[tuple[str, int]] | None = field(default=None, repr=False)
+    """The memory event files, opened once: they are read at every exercise, and a read at offset 0 is one system call."""
 
     @property
     def procs_files(self) -> list[str]:
         return [str(folder / "cgroup.procs") for folder in self.folders]
 
     def members(self) -> set[int]:
+        """Every process in the cgroup. Opened anew each time: cgroup v1 keeps the list of an
+        open procs file for reuse by its later reads, so a file kept open would show old members."""
         found: set[int] = set()
         for folder in self.folders:
             try:
@@ -58,17 +66,18 @@ class WorkerCgroup:
     def memory_events(self) -> int:
         """How often the cap was hit or the OOM killer acted: a session that died
         or stalled after this grew is a memory failure."""
+        if self._events is None:
+            names = ("memory.events",) if self.version == 2 else ("memory.oom_control", "memory.failcnt")
+            self._events = [(name, os.open(folder / name, os.O_RDONLY | os.O_CLOEXEC)) for folder in self.folders for name in names if (folder / name).exists()]
         events = 0
-        for folder in self.folders:
-            if self.version == 2 and (folder / "memory.events").exists():
-                for line in (folder / "memory.events").read_text().splitlines():
-                    key, value = line.split()
-                    events += int(value) if key in ("max", "oom_kill") else 0
-            elif (folder / "memory.oom_control").exists():
-                for line in (folder / "memory.oom_control").read_text().splitlines():
-                    if line.startswith("oom_kill "):
-                        events += int(line.split()[1])
-                events += int((folder / "memory.failcnt").read_text())
+        for name, fd in self._events:
+            text = os.pread(fd, 4096, 0).decode()
+            if name == "memory.failcnt":
+                events += int(text)
+                continue
+            for line in text.splitlines():
+                key, value = line.split()
+                events += int(value) if key in _COUNTED[name] else 0
         return events
 
     def kill(self, spare: set[int] = frozenset()) -> set[int]:
@@ -87,6 +96,9 @@ class WorkerCgroup:
 
     def remove(self) -> None:
         self.kill()
+        for _, fd in self._events or []:
+            os.close(fd)
+        self._events = None
         for folder in self.folders:
             for _ in range(50):
                 try:
