@@ -36,6 +36,7 @@ course-demo: install
 
 bench: install
 	$(BIN)/python bench/grade_speed.py
+	$(BIN)/python bench/levers.py
 	$(BIN)/python bench/keras_speed.py
 	$(BIN)/python bench/otter_speed.py
 

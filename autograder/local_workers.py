@@ -27,11 +27,13 @@ import sys
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Callable, Iterable
 
 from autograder.assignment import load_assignment
 from autograder.engine import ExerciseRun, Grader, not_graded
 from autograder.errors import UserError
+from autograder.files import cache_dir
 from autograder.reference import KerasReferences
 from autograder.results import SubmissionGrade
 from autograder.sandbox.confinement import Confinement
@@ -57,12 +59,15 @@ class WorkerSetup:
     world: World
     """Built once by the command, not once per worker."""
     device: str = "auto"
+    cache: Path | None = None
+    """The command's reference cache: a fork server started earlier in a long-lived process keeps that process's old environment."""
     outcomes: bool = False
     """Send each exercise's check outcomes back with its grade (selfcheck shows them; grading does not need them)."""
 
 
 def worker_setup(assignment: str, settings: SandboxSettings, confinement: Confinement, device: str, outcomes: bool = False) -> WorkerSetup:
-    return WorkerSetup(assignment, settings, confinement, build_world(settings.packages, settings.hide), device, outcomes)
+    world = build_world(settings.packages, settings.hide)
+    return WorkerSetup(assignment, settings, confinement, world, device, cache_dir(), outcomes)
 
 
 class WorkerFailed(UserError):
@@ -88,7 +93,7 @@ def _serve(setup: WorkerSetup, channel: Connection) -> None:
     """A worker's life: build a Grader, then grade each submission sent until told to stop."""
     try:
         assignment = load_assignment(setup.assignment)
-        references = KerasReferences(assignment, device=setup.device)
+        references = KerasReferences(assignment, device=setup.device, cache_dir=setup.cache)
         references.warm()
         pool = SandboxPool(setup.settings, 1, setup.confinement, setup.world)
     except Exception as error:  # told to the command, which stops with it

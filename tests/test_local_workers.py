@@ -1,0 +1,51 @@
+"""Grading processes: a worker that cannot start stops the run with one sentence; one that dies costs only what it held."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from autograder.assignment import available_assignments, load_assignment
+from autograder.course import Course
+from autograder.grading import read_class
+from autograder.local_workers import WorkerFailed, grade_locally, worker_setup
+from autograder.samples import build_class
+from autograder.sandbox.confinement import detect
+from autograder.sandbox.pool import SandboxSettings
+
+pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
+NAME = available_assignments()[0]
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class")
+    assignment = load_assignment(NAME)
+    build_class(Course(REPO), assignment, folder, copies=4, honest_only=True)
+    return read_class(assignment, Course(REPO), folder)
+
+
+def test_a_worker_that_cannot_start_is_one_sentence(submissions):
+    setup = worker_setup(NAME, SandboxSettings(timeout=5, preload=("no_such_module",)), detect(), "cpu")
+    with pytest.raises(WorkerFailed, match="A grading process could not start: .*no_such_module"):
+        grade_locally(setup, submissions, 1, lambda *_: None)
+
+
+def test_a_worker_that_dies_costs_only_what_it_held_and_is_replaced(submissions):
+    setup = worker_setup(NAME, SandboxSettings(timeout=5), detect(), "cpu")
+    recorded = {}
+
+    def record(grade, runs):
+        if not recorded:
+            os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+        recorded[grade.student_id] = grade
+
+    grade_locally(setup, submissions, 2, record)
+    assert set(recorded) == {s.student_id for s in submissions}
+    lost = [g for g in recorded.values() if any(e.status == "error" for e in g.exercises)]
+    assert 0 < len(lost) <= 2 and all(all(e.status == "error" for e in g.exercises) for g in lost)
+    assert all(all(e.status == "graded" for e in g.exercises) for g in recorded.values() if g not in lost)
