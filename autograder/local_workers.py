@@ -14,9 +14,9 @@ grader's own data passes between these processes: submissions as the command
 read them, and grades as the workers built them from the checked, plain
 values the sandbox returned. Student code never runs in any of them.
 
-A worker that dies (a grader bug, the machine's OOM killer) costs the
-submissions it held an 'error' for every exercise, which the next run
-regrades, and is replaced.
+A worker that dies (a grader bug, the machine's OOM killer) is replaced, and
+what it held is graded once more; a submission held by two workers that died
+gets an 'error' for every exercise, which the next run grades again.
 """
 from __future__ import annotations
 
@@ -145,9 +145,14 @@ class _Worker:
             self.stop()
             raise WorkerFailed(f"A grading process could not start: {detail}")
 
-    def give(self, submission: Submission) -> None:
+    def give(self, submission: Submission) -> bool:
+        """Hand over a submission; False when the worker is gone (its end of the pipe then reads as closed too)."""
         self.held.append(submission)
-        self.channel.send(submission)
+        try:
+            self.channel.send(submission)
+        except OSError:
+            return False
+        return True
 
     def stop(self) -> None:
         try:
@@ -162,12 +167,17 @@ class _Worker:
 
 
 def grade_locally(setup: WorkerSetup, submissions: Iterable[Submission], workers: int, record: Record) -> None:
-    """Grade on ``workers`` processes, recording each submission (in this process) as it finishes."""
+    """Grade on ``workers`` processes, recording each submission (in this process) as it finishes.
+
+    What a dead worker held is graded once more by its replacement; a submission
+    that was with a worker when it died a second time is recorded as an 'error'."""
     todo = iter(submissions)
     first = next(todo, None)
     if first is None:
         return
     todo = itertools.chain([first], todo)
+    again: list[Submission] = []
+    retried: set[str] = set()
     assignment = load_assignment(setup.assignment)
     cores = sorted(os.sched_getaffinity(0))
     workers = max(workers, 1)
@@ -175,8 +185,27 @@ def grade_locally(setup: WorkerSetup, submissions: Iterable[Submission], workers
     restarts = 0
 
     def feed(worker: _Worker) -> None:
-        while len(worker.held) < AHEAD and (submission := next(todo, None)) is not None:
-            worker.give(submission)
+        while len(worker.held) < AHEAD and (submission := again.pop() if again else next(todo, None)) is not None:
+            if not worker.give(submission):
+                return
+
+    def replace(worker: _Worker) -> _Worker:
+        nonlocal restarts
+        for submission in worker.held:
+            if submission.student_id in retried:
+                record(*not_graded(assignment, submission))
+            else:
+                retried.add(submission.student_id)
+                again.append(submission)
+        worker.held.clear()
+        worker.stop()
+        restarts += 1
+        if restarts > RESTARTS:
+            raise WorkerFailed("Grading processes keep dying on this machine; the grades recorded so far are kept.")
+        fresh = _Worker(setup, worker.core)
+        team[team.index(worker)] = fresh
+        fresh.ready()
+        return fresh
 
     try:
         for worker in team:
@@ -188,15 +217,7 @@ def grade_locally(setup: WorkerSetup, submissions: Iterable[Submission], workers
                 try:
                     graded = worker.channel.recv()
                 except (EOFError, OSError):
-                    for submission in worker.held:
-                        record(*not_graded(assignment, submission))
-                    worker.held.clear()
-                    worker.stop()
-                    restarts += 1
-                    if restarts > RESTARTS:
-                        raise WorkerFailed("Grading processes keep dying on this machine; the grades recorded so far are kept.")
-                    team[team.index(worker)] = worker = _Worker(setup, worker.core)
-                    worker.ready()
+                    worker = replace(worker)
                 else:
                     worker.held.pop(0)
                     record(*graded)
