@@ -17,13 +17,14 @@ from typing import Iterable
 from autograder.assignment import Assignment, load_assignment
 from autograder.course import Course, CourseError
 from autograder.engine import grade_on_cluster
-from autograder.local_workers import default_workers, grade_locally, start_fork_server, worker_setup
+from autograder.local_workers import Team, default_workers, start_fork_server, worker_setup
 from autograder.outputs.report import load_plotting
 from autograder.reference import KerasReferences, checks_digest
 from autograder.results import ResultStore, SubmissionGrade
 from autograder.sandbox.confinement import Confinement
 from autograder.sandbox.pool import SandboxSettings, confinement_for
 from autograder.submissions import Submission, read_submission, released_test_sources, student_folders
+from autograder.text import student_id_for
 
 
 def sandbox_settings(args: argparse.Namespace, assignment: Assignment, hide: Iterable[Path] = ()) -> SandboxSettings:
@@ -42,9 +43,13 @@ def announce(confinement: Confinement) -> None:
 
 
 def read_class(assignment: Assignment, course: Course, submitted: Path) -> list[Submission]:
+    return _read_folders(assignment, course, student_folders(submitted))
+
+
+def _read_folders(assignment: Assignment, course: Course, folders: list[Path]) -> list[Submission]:
     tests = released_test_sources(course.released_notebook(assignment.name))
     digest = checks_digest(assignment)
-    return [read_submission(folder, assignment, tests, digest) for folder in student_folders(submitted)]
+    return [read_submission(folder, assignment, tests, digest) for folder in folders]
 
 
 class Progress:
@@ -87,44 +92,58 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
         start_fork_server()
     submitted = (args.submitted or course.submitted).resolve()
     out = (args.out or course.grades(assignment.name)).resolve()
-    submissions = read_class(assignment, course, submitted)
+    folders = student_folders(submitted)
     settings = sandbox_settings(args, assignment, hide=(submitted, out, course.root))
     store = ResultStore(out)
     done = store.load()
-    todo = [s for s in submissions if s.student_id not in done or not _settled(done[s.student_id], s)]
-    print(f"{len(submissions)} submissions of {assignment.name} in {submitted}; {len(submissions) - len(todo)} already graded, {len(todo)} to grade.", file=sys.stderr)
-    progress = Progress(len(todo))
+    team: Team | None = None
     lock = threading.Lock()
-    stamps = {s.student_id: s.timestamp for s in todo}
-
-    def record(grade: SubmissionGrade) -> None:
-        """Keep a finished grade, with when its notebook was submitted (the engine grades code, not times)."""
-        grade = replace(grade, timestamp=stamps[grade.student_id])
-        with lock:
-            store.append(grade)
-            done[grade.student_id] = grade
-            progress.advance()
-
     try:
-        if todo and args.cluster:
-            print("sandbox: set up on each Dask worker by what its machine allows", file=sys.stderr)
-            grade_on_cluster(args.cluster, assignment, todo, settings, args.device, record)
-        elif todo:
-            confinement = confinement_for(settings)
-            announce(confinement)
-            references = KerasReferences(assignment, device=args.device)
-            references.warm()
-            print(f"references: {references.describe()}", file=sys.stderr)
-            workers = args.workers or default_workers()
-            setup = worker_setup(assignment.name, settings, confinement, args.device)
-            threading.Thread(target=load_plotting, daemon=True).start()  # while this process only waits for its workers
-            grade_locally(setup, todo, min(workers, len(todo)), lambda grade, _: record(grade))
+        unseen = sum(student_id_for(folder.name) not in done for folder in folders)
+        if unseen and not args.cluster:  # there is work for certain: the workers start while the class is read
+            team = _start_team(args, assignment, settings, unseen)
+        submissions = _read_folders(assignment, course, folders)
+        todo = [s for s in submissions if s.student_id not in done or not _settled(done[s.student_id], s)]
+        print(f"{len(submissions)} submissions of {assignment.name} in {submitted}; {len(submissions) - len(todo)} already graded, {len(todo)} to grade.", file=sys.stderr)
+        progress = Progress(len(todo))
+        stamps = {s.student_id: s.timestamp for s in todo}
+
+        def record(grade: SubmissionGrade) -> None:
+            """Keep a finished grade, with when its notebook was submitted (the engine grades code, not times)."""
+            grade = replace(grade, timestamp=stamps[grade.student_id])
+            with lock:
+                store.append(grade)
+                done[grade.student_id] = grade
+                progress.advance()
+
+        try:
+            if todo and args.cluster:
+                print("sandbox: set up on each Dask worker by what its machine allows", file=sys.stderr)
+                grade_on_cluster(args.cluster, assignment, todo, settings, args.device, record)
+            elif todo:
+                team = team or _start_team(args, assignment, settings, len(todo))
+                threading.Thread(target=load_plotting, daemon=True).start()  # while this process only waits for its workers
+                team.grade(todo, lambda grade, _: record(grade))
+        finally:
+            progress.close()
     finally:
-        progress.close()
+        if team is not None:
+            team.stop()
     present = {s.student_id for s in submissions}
     records = [done[s] for s in sorted(done) if s in present]
     store.rewrite(records)
     return assignment, records, out, course if submitted == course.submitted.resolve() else None
+
+
+def _start_team(args: argparse.Namespace, assignment: Assignment, settings: SandboxSettings, work: int) -> Team:
+    """Confinement tried and announced, references warmed (their cache is what the workers load), workers started."""
+    confinement = confinement_for(settings)
+    announce(confinement)
+    references = KerasReferences(assignment, device=args.device)
+    references.warm()
+    print(f"references: {references.describe()}", file=sys.stderr)
+    setup = worker_setup(assignment.name, settings, confinement, args.device)
+    return Team(setup, min(args.workers or default_workers(), work))
 
 
 def run(args: argparse.Namespace) -> int:

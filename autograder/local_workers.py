@@ -166,48 +166,62 @@ class _Worker:
         self.channel.close()
 
 
-def grade_locally(setup: WorkerSetup, submissions: Iterable[Submission], workers: int, record: Record) -> None:
-    """Grade on ``workers`` processes, recording each submission (in this process) as it finishes.
+class Team:
+    """The grading processes of one run, started as soon as the command knows there
+    is work: each sets itself up (references, zygote) while the command is still
+    reading the class, instead of after it."""
 
-    What a dead worker held is graded once more by its replacement; a submission
-    that was with a worker when it died a second time is recorded as an 'error'."""
-    todo = iter(submissions)
-    first = next(todo, None)
-    if first is None:
-        return
-    todo = itertools.chain([first], todo)
-    again: list[Submission] = []
-    retried: set[str] = set()
-    assignment = load_assignment(setup.assignment)
-    cores = sorted(os.sched_getaffinity(0))
-    workers = max(workers, 1)
-    team = [_Worker(setup, cores[i] if workers <= len(cores) else None) for i in range(workers)]
-    restarts = 0
+    def __init__(self, setup: WorkerSetup, workers: int) -> None:
+        self.setup = setup
+        cores = sorted(os.sched_getaffinity(0))
+        workers = max(workers, 1)
+        self.workers = [_Worker(setup, cores[i] if workers <= len(cores) else None) for i in range(workers)]
 
-    def feed(worker: _Worker) -> None:
-        while len(worker.held) < AHEAD and (submission := again.pop() if again else next(todo, None)) is not None:
-            if not worker.give(submission):
-                return
+    def __enter__(self) -> "Team":
+        return self
 
-    def replace(worker: _Worker) -> _Worker:
-        nonlocal restarts
-        for submission in worker.held:
-            if submission.student_id in retried:
-                record(*not_graded(assignment, submission))
-            else:
-                retried.add(submission.student_id)
-                again.append(submission)
-        worker.held.clear()
-        worker.stop()
-        restarts += 1
-        if restarts > RESTARTS:
-            raise WorkerFailed("Grading processes keep dying on this machine; the grades recorded so far are kept.")
-        fresh = _Worker(setup, worker.core)
-        team[team.index(worker)] = fresh
-        fresh.ready()
-        return fresh
+    def __exit__(self, *_: object) -> None:
+        self.stop()
 
-    try:
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+    def grade(self, submissions: Iterable[Submission], record: Record) -> None:
+        """Grade each submission, recording it (in this process) as it finishes.
+
+        What a dead worker held is graded once more by its replacement; a submission
+        that was with a worker when it died a second time is recorded as an 'error'."""
+        todo = iter(submissions)
+        again: list[Submission] = []
+        retried: set[str] = set()
+        assignment = load_assignment(self.setup.assignment)
+        team = self.workers
+        restarts = 0
+
+        def feed(worker: _Worker) -> None:
+            while len(worker.held) < AHEAD and (submission := again.pop() if again else next(todo, None)) is not None:
+                if not worker.give(submission):
+                    return
+
+        def replace(worker: _Worker) -> _Worker:
+            nonlocal restarts
+            for submission in worker.held:
+                if submission.student_id in retried:
+                    record(*not_graded(assignment, submission))
+                else:
+                    retried.add(submission.student_id)
+                    again.append(submission)
+            worker.held.clear()
+            worker.stop()
+            restarts += 1
+            if restarts > RESTARTS:
+                raise WorkerFailed("Grading processes keep dying on this machine; the grades recorded so far are kept.")
+            fresh = _Worker(self.setup, worker.core)
+            team[team.index(worker)] = fresh
+            fresh.ready()
+            return fresh
+
         for worker in team:
             worker.ready()
             feed(worker)
@@ -222,6 +236,13 @@ def grade_locally(setup: WorkerSetup, submissions: Iterable[Submission], workers
                     worker.held.pop(0)
                     record(*graded)
                 feed(worker)
-    finally:
-        for worker in team:
-            worker.stop()
+
+
+def grade_locally(setup: WorkerSetup, submissions: Iterable[Submission], workers: int, record: Record) -> None:
+    """Grade on ``workers`` processes, started only if there is a submission to grade."""
+    todo = iter(submissions)
+    first = next(todo, None)
+    if first is None:
+        return
+    with Team(setup, workers) as team:
+        team.grade(itertools.chain([first], todo), record)

@@ -105,6 +105,8 @@ def student_folders(submitted: Path) -> list[Path]:
 
 def strip_magics(source: str) -> str:
     """IPython magics and shell escapes are not Python; grading ignores them."""
+    if "%" not in source and "!" not in source:  # most cells: nothing to look for line by line
+        return source
     if source.lstrip().startswith("%%"):
         return ""
     return _MAGIC.sub(lambda m: f"{m.group(1)}pass", source)

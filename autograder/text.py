@@ -53,7 +53,7 @@ def as_text(value: object) -> str:
 def without_surrogates(text: str) -> str:
     """The text with each lone surrogate as U+FFFD and nothing else changed:
     what code a student wrote needs to become encodable, and no more."""
-    return _SURROGATE.sub("\ufffd", text)
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def clean_text(text: str, limit: int | None = None) -> str:

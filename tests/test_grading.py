@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -139,6 +141,15 @@ def test_unknown_assignment_and_missing_folder_are_one_sentence_and_exit_2(tmp_p
     assert len(err) == 2 and all(line.startswith("autograder: ") for line in err)
 
 
+def test_a_run_with_nothing_new_starts_no_sandbox_and_changes_nothing(tmp_path, graded_class, capsys):
+    _, root, full = graded_class
+    shutil.copytree(root / "out", tmp_path / "out")
+    assert grade(root / "submitted", tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert " 0 to grade." in err and "sandbox:" not in err, err
+    assert (tmp_path / "out" / "grades.csv").read_bytes() == (root / "out" / "grades.csv").read_bytes()
+
+
 def test_an_interrupted_run_resumes_to_the_same_grades(tmp_path, graded_class):
     _, root, full = graded_class
     out = tmp_path / "out"
@@ -154,7 +165,8 @@ def test_an_interrupted_run_resumes_to_the_same_grades(tmp_path, graded_class):
     partial = store.load()
     assert 0 < len(partial) < len({s for s, _ in full})
     assert subprocess.run(command, capture_output=True).returncode == 0
-    assert (out / "grades.csv").read_bytes() == (root / "out" / "grades.csv").read_bytes()
+    whole, resumed = (root / "out" / "grades.csv").read_text(), (out / "grades.csv").read_text()
+    assert resumed == whole, "".join(difflib.unified_diff(whole.splitlines(True), resumed.splitlines(True), "uninterrupted", "resumed"))
     after = store.load()
     assert all(after[s].seconds == partial[s].seconds for s in partial), "a finished submission was graded again"
 
