@@ -13,9 +13,9 @@ student sees when the check fails.
 """
 from __future__ import annotations
 
+import builtins
 import functools
 import inspect
-import re
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Callable, Protocol
@@ -84,17 +84,26 @@ class StudentRaised(AssertionError):
     """A student function raised where a result was expected.
 
     When the check knows which function it called (:func:`called`), the
-    student is told that function and the exception's type, never its
+    student is told that function and the exception's built-in type, never its
     message, which may quote hidden inputs.
     """
 
     def __init__(self, error: RaisedError, function: str | None = None) -> None:
         super().__init__(f"{function or 'the function'} raised {error.type_name}: {error.message[:200]}")
         self.function = function
-        self.type_name = error.type_name if _SHOWABLE_TYPE.fullmatch(error.type_name) else "an exception"
+        self.type_name = shown_type(error)
 
 
-_SHOWABLE_TYPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}")
+BUILTIN_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+
+def shown_type(error: RaisedError) -> str:
+    """The exception's type as a sentence may name it: the first built-in exception class in its
+    lineage. A class the student defined or named is never shown: its name is the student's to
+    choose, so it could carry what a hidden check passed (a seed, a shape) into feedback."""
+    return next((name for name in error.lineage if name in BUILTIN_EXCEPTIONS), "an exception")
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,22 @@ def _bind_read_only(source: str, target: str) -> None:
     sc.mount(None, target, None, sc.MS_REMOUNT | sc.MS_BIND | sc.MS_RDONLY | flags)
 
 
+def _overlay_read_only(source: str, target: str) -> None:
+    """``source`` shown read-only at ``target`` by an overlay whose layers are named by this
+    process's file descriptors: a bind mount would show its source's host path in every
+    student's mountinfo, an overlay shows only the names it was given. An overlay without an
+    upper layer needs two lower ones; the second is an empty folder."""
+    os.makedirs(target, exist_ok=True)
+    os.makedirs("/empty", exist_ok=True)
+    layers = [os.open(source, os.O_RDONLY | os.O_DIRECTORY), os.open("/empty", os.O_RDONLY | os.O_DIRECTORY)]
+    try:
+        lower = ":".join(f"/oldroot/proc/self/fd/{fd}" for fd in layers)
+        sc.mount("overlay", target, "overlay", sc.MS_RDONLY | sc.MS_NOSUID | sc.MS_NODEV, f"lowerdir={lower}")
+    finally:
+        for fd in layers:
+            os.close(fd)
+
+
 def build_root(world: dict, runtime: dict[str, str]) -> None:
     """Assemble the world under a fresh tmpfs and make it ``/``; the host's tree is then gone.
 
@@ -88,6 +104,8 @@ def build_root(world: dict, runtime: dict[str, str]) -> None:
     new = "/newroot"
     for source, target in world["binds"]:
         _bind_read_only("/oldroot" + source, new + target)
+    for source, target in world["overlays"]:
+        _overlay_read_only("/oldroot" + source, new + target)
     for link, target in world["symlinks"]:
         os.makedirs(os.path.dirname(new + link), exist_ok=True)
         os.symlink(target, new + link)
@@ -154,16 +172,19 @@ def become_zygote(plan: dict, control: socket.socket) -> None:
     package = Path(__file__).resolve().parent.parent
     if plan["confined"]:
         build_root(world, runtime_sources(package))
-        path = world["sys_path"]
+        python, path = world["python"], world["sys_path"]
     else:
         here = {"/runtime": str(package.parent), "/runtime/shims": str(package / SHIMS)}
-        path = [here.get(entry, entry) for entry in world["sys_path"][:-1]] + plan["host_site_packages"]
+        runtime = [here[entry] for entry in world["sys_path"] if entry in here]
+        python, path = plan["host_python"], runtime + plan["host_path"]
     os.dup2(control.fileno(), CONTROL_FD + 1)
     os.dup2(CONTROL_FD + 1, CONTROL_FD)
     os.set_inheritable(CONTROL_FD, True)
     _close_other_fds(CONTROL_FD)
     environment = {str(name): str(value) for name, value in plan.get("environment", [])} | ZYGOTE_ENV
-    os.execve(world["python"], ["python3", "-I", "-S", "-B", "-c", BOOT.format(path=path)], environment)
+    if plan["confined"]:
+        environment |= dict(world["environment"])
+    os.execve(python, ["python3", "-I", "-S", "-B", "-c", BOOT.format(path=path)], environment)
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ from autograder.errors import UserError
 from autograder.sandbox import confinement as confinements
 from autograder.sandbox.confinement import Confinement
 from autograder.sandbox.wire import BATCH_LIMITS, REPLY_LIMITS, Budget, WireError, read_frame, to_bytes, write_frame
-from autograder.sandbox.world import World, build_world
+from autograder.sandbox.world import World, base_interpreter, build_world
 from autograder.text import clean_text
 from autograder.values import Call, Interaction, Opaque, RaisedError, Returned, Rng
 
@@ -133,7 +133,7 @@ class Sandbox:
             "grader": os.getpid(), "confined": self.confinement.confined, "user_namespace": mode == "user namespace",
             "uid": os.geteuid(), "gid": os.getegid(), "cgroup_procs": self.cgroup.procs_files if self.cgroup else [],
             "world": world.as_dict(), "environment": [list(item) for item in self.settings.environment],
-            "host_site_packages": [p for p in sys.path if "-packages" in p],
+            "host_python": base_interpreter(), "host_path": [p for p in sys.path if p.startswith(sys.base_prefix) or "-packages" in p],
         })
         self._send({
             "preload": list(self.settings.preload), "confined": self.confinement.confined,

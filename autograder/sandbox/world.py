@@ -19,6 +19,7 @@ import os
 import shutil
 import site
 import sys
+import sysconfig
 import threading
 import types
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ from autograder.files import cache_dir
 
 SYSTEM_TREES = ("/usr", "/bin", "/lib", "/lib64", "/sbin")
 SITE_PACKAGES = "/site-packages"
+PYTHON = "/python"
+"""Where a Python installed outside the system trees (pyenv, conda, a build in a home folder) is
+seen: its own prefix would name the grader's machine in every path a student prints."""
 RUNTIME = "/runtime"
 SHIMS = "/runtime/shims"
 SHIMS_NEED = "keras"
@@ -54,7 +58,11 @@ class World:
     """The student's root filesystem, as data the launcher can follow without judgement."""
 
     binds: tuple[tuple[str, str], ...]
-    """(host path, path inside): bound read-only."""
+    """(host path, path inside): bound read-only. Each shows its host path in the student's
+    ``/proc/self/mountinfo``, so only system paths are bound."""
+    overlays: tuple[tuple[str, str], ...]
+    """(host folder, path inside): shown read-only through an overlay whose layers are named by
+    open file descriptors, so mountinfo names no host path (the site-packages copy, the prefix)."""
     symlinks: tuple[tuple[str, str], ...]
     """(path inside, target)."""
     masks: tuple[str, ...]
@@ -62,15 +70,18 @@ class World:
     files: tuple[tuple[str, str], ...] = field(default_factory=lambda: tuple(ETC_FILES.items()))
     devices: tuple[str, ...] = DEVICES
     python: str = ""
-    """The interpreter, at the same path inside as outside."""
+    """The interpreter, as the student's world names it."""
     sys_path: tuple[str, ...] = ()
     """The student's import path inside: the runtime, its shims, the standard library, the allowed packages."""
+    environment: tuple[tuple[str, str], ...] = ()
+    """What the interpreter needs in its environment to start there (its library folder when the prefix moved)."""
 
     def as_dict(self) -> dict:
         return {
-            "binds": [list(b) for b in self.binds], "symlinks": [list(s) for s in self.symlinks],
-            "masks": list(self.masks), "files": [list(f) for f in self.files], "devices": list(self.devices),
-            "python": self.python, "sys_path": list(self.sys_path),
+            "binds": [list(b) for b in self.binds], "overlays": [list(o) for o in self.overlays],
+            "symlinks": [list(s) for s in self.symlinks], "masks": list(self.masks), "files": [list(f) for f in self.files],
+            "devices": list(self.devices), "python": self.python, "sys_path": list(self.sys_path),
+            "environment": [list(e) for e in self.environment],
         }
 
 
@@ -122,7 +133,11 @@ def _inside(path: str, trees: list[str]) -> bool:
 
 
 def _site_folders() -> set[str]:
+    """Every folder third-party packages may be installed in: the environment's, the user's, and
+    the base interpreter's own (a virtual environment's ``site`` does not list that one)."""
+    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
     folders = set(site.getsitepackages()) | {site.getusersitepackages()}
+    folders |= {sysconfig.get_path(kind, vars=base) for kind in ("purelib", "platlib")}
     folders |= {p for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
     return {os.path.realpath(f) for f in folders if os.path.isdir(f)}
 
@@ -210,25 +225,41 @@ def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
             symlinks.append((tree, os.readlink(tree)))
         elif os.path.isdir(tree):
             binds.append((tree, tree))
-    trees = [inside for _, inside in binds]
+    seen = {tree: tree for _, tree in binds}  # host trees the student sees, and where they show
     prefix = os.path.realpath(sys.base_prefix)
-    if not _inside(prefix, trees):
-        binds.append((prefix, prefix))
-        trees.append(prefix)
     python = base_interpreter()
+    overlays: list[tuple[str, str]] = []
+    environment: tuple[tuple[str, str], ...] = ()
+    inside_prefix = prefix
+    if not _inside(prefix, list(seen)):
+        if not _inside(python, [prefix]):
+            raise RuntimeError(f"the interpreter {python} lies outside its prefix {prefix}")
+        overlays.append((prefix, PYTHON))
+        seen[prefix] = inside_prefix = PYTHON
+        python = PYTHON + python[len(prefix):]
+        environment = (("LD_LIBRARY_PATH", f"{PYTHON}/lib"),)  # a shared libpython's RUNPATH names the host prefix
     for path in HOST_ETC:
         if os.path.islink(path):
             symlinks.append((path, os.readlink(path)))
         elif os.path.isfile(path):
             binds.append((path, path))
     dists = distribution_closure(packages)
-    binds.append((site_packages_copy(_package_entries(dists)), SITE_PACKAGES))
+    overlays.append((site_packages_copy(_package_entries(dists)), SITE_PACKAGES))
     own = os.path.realpath(Path(autograder.__file__).parent)
     candidates = _site_folders() | {own} | {os.path.realpath(p) for p in hide}
-    masks = sorted(p for p in candidates if _inside(p, trees) and os.path.isdir(p))
+    shown = sorted(inside for p in candidates if os.path.isdir(p) and (inside := _seen_as(p, seen)) is not None)
+    masks = [p for p in shown if not _inside(p, [m for m in shown if m != p])]
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    stdlib = (f"{prefix}/lib/{version}", f"{prefix}/lib/{version}/lib-dynload")
+    stdlib = (f"{inside_prefix}/lib/{version}", f"{inside_prefix}/lib/{version}/lib-dynload")
     return World(
-        binds=tuple(binds), symlinks=tuple(symlinks), masks=tuple(masks), python=python,
-        sys_path=(RUNTIME, *_shims(dists), *stdlib, SITE_PACKAGES),
+        binds=tuple(binds), overlays=tuple(overlays), symlinks=tuple(symlinks), masks=tuple(masks), python=python,
+        sys_path=(RUNTIME, *_shims(dists), *stdlib, SITE_PACKAGES), environment=environment,
     )
+
+
+def _seen_as(path: str, seen: dict[str, str]) -> str | None:
+    """Where a host path shows in the student's world, or None when it does not show at all."""
+    for host, inside in seen.items():
+        if _inside(path, [host]):
+            return inside + path[len(host.rstrip("/")):] if path != host else inside
+    return None

@@ -13,11 +13,12 @@ SECRET = "index 4999 is out of bounds for the hidden input"
 class Raising:
     """A student whose every function raises ``type_name`` with a message quoting a hidden value."""
 
-    def __init__(self, type_name: str) -> None:
+    def __init__(self, type_name: str, lineage: tuple[str, ...] | None = None) -> None:
         self.type_name = type_name
+        self.lineage = lineage or (type_name, "Exception", "BaseException", "object")
 
     def call(self, function: str, *args, **kwargs) -> Returned:
-        return Returned(None, args, kwargs, RaisedError(self.type_name, (self.type_name, "Exception"), SECRET))
+        return Returned(None, args, kwargs, RaisedError(self.type_name, self.lineage, SECRET))
 
 
 def _contract_checks():
@@ -34,8 +35,8 @@ CHECKS = _contract_checks()
 EXERCISE = Exercise("double", "Double", ("double",), "lecture.txt, Numbers")
 
 
-def feedback(type_name: str) -> str:
-    grade, _ = grade_exercise(EXERCISE, CHECKS, {"double"}, Raising(type_name), reference=None)
+def feedback(type_name: str, lineage: tuple[str, ...] | None = None) -> str:
+    grade, _ = grade_exercise(EXERCISE, CHECKS, {"double"}, Raising(type_name, lineage), reference=None)
     assert grade.score == 0
     (sentence,) = grade.feedback
     return sentence
@@ -48,4 +49,17 @@ def test_the_sentence_names_the_function_and_the_exception_type():
 
 
 def test_an_exception_type_name_that_is_not_a_plain_name_is_not_repeated():
-    assert feedback("<script>alert(1)</script>").endswith("Here double raised an exception.")
+    sentence = feedback("<script>alert(1)</script>")
+    assert sentence.endswith("Here double raised Exception.") and "script" not in sentence
+
+
+def test_a_class_the_student_named_is_shown_as_its_first_built_in_ancestor():
+    """A class named after what a hidden check passed would carry it into feedback, Gradescope's
+    visible tests included: only built-in exception names reach a sentence."""
+    leak = "L_s0_s1_s11_t4x5_f0p5_a4"
+    sentence = feedback(leak, (leak, "ValueError", "Exception", "BaseException", "object"))
+    assert sentence.endswith("Here double raised ValueError.") and leak not in sentence
+
+
+def test_a_lineage_without_a_built_in_exception_names_none():
+    assert feedback("Custom", ("Custom", "Base", "object")).endswith("Here double raised an exception.")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from autograder.files import cache_dir
 from autograder.checks.api import Call, Opaque, Rng, SandboxFailure
 from autograder.sandbox.confinement import detect
 from autograder.sandbox.pool import CellsDied, SandboxPool, SandboxSettings
@@ -60,7 +62,7 @@ def test_student_runs_unprivileged_in_its_own_scratch(sandbox):
 def test_the_world_is_an_allow_list(sandbox):
     returned, _ = run(sandbox, "import os\nreturn [sorted(os.listdir(\x27/\x27)), sorted(os.listdir(\x27/dev\x27)), sorted(os.listdir(\x27/proc\x27))]")
     top, dev, proc = returned.value
-    assert set(top) <= {"bin", "dev", "etc", "lib", "lib64", "proc", "runtime", "sbin", "site-packages", "tmp", "usr", "var", "root"}
+    assert set(top) <= {"bin", "dev", "etc", "lib", "lib64", "proc", "runtime", "sbin", "site-packages", "tmp", "usr", "var", "python"}
     assert not any(name.startswith(("nvidia", "dri", "kfd", "sd", "vd", "kvm", "mem", "tty", "loop")) for name in dev)
     assert [p for p in proc if p.isdigit()] == ["1"]
 
@@ -113,6 +115,16 @@ def test_no_trace_of_the_grader_in_memory_or_proc():
     hits, scanned = returned.value
     assert scanned > 10_000_000
     assert hits == [0, 0, 0, 0]
+
+
+def test_mountinfo_names_nothing_of_the_graders(sandbox):
+    """A bind mount shows its source's host path in mountinfo: the site-packages copy and the Python
+    prefix are shown through overlays named by file descriptors, so neither the grader's cache nor
+    where its Python lives can be read there."""
+    returned, _ = run(sandbox, "return [open('/proc/self/mountinfo').read(), open('/proc/self/mounts').read()]")
+    mountinfo, mounts = returned.value
+    for needle in (str(Path.home()), str(cache_dir()), os.path.realpath(sys.base_prefix), str(REPO), "/.cache/", "autograder"):
+        assert needle not in mountinfo and needle not in mounts, needle
 
 
 def test_cannot_write_outside_scratch(sandbox):
