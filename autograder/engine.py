@@ -19,6 +19,7 @@ from autograder.checks.api import Check, collect_checks
 from autograder.reference import KerasReferences, References
 from autograder.results import ExerciseGrade, SubmissionGrade
 from autograder.rubric import FAILURE_SENTENCES, CheckOutcome, grade_exercise
+from autograder.sandbox.deadlines import Allowance
 from autograder.sandbox.pool import CellsDied, Sandbox, SandboxPool, SandboxSettings
 from autograder.submissions import Submission
 
@@ -66,32 +67,36 @@ class Grader:
         the grader's own memory) ends the exercise it happened in, as an 'error'."""
         runs: dict[str, ExerciseRun] = {}
         skip: set[int] = set()
+        allowance = self.sandboxes.settings.allowance(len(self.assignment.exercises))
         for _ in range(MAX_SESSIONS):
             todo = [e for e in self.assignment.exercises if e.name not in runs]
-            if not todo:
+            if not todo or allowance.spent:
                 break
             try:
                 with self.sandboxes.checkout() as sandbox:
-                    self._session(sandbox, submission, todo, skip, runs)
+                    self._session(sandbox, submission, todo, skip, runs, allowance)
             except Exception:
                 detail = traceback.format_exc(limit=3)[-1500:]
                 failed = next(e for e in self.assignment.exercises if e.name not in runs)
                 print(f"autograder: grading {failed.name} of one submission failed:\n{detail}", file=sys.stderr)
                 runs[failed.name] = _failed(failed, "error", detail)
         for exercise in self.assignment.exercises:
-            runs.setdefault(exercise.name, _failed(exercise, "crashed"))
+            runs.setdefault(exercise.name, _failed(exercise, "timeout" if allowance.spent else "crashed"))
         return runs
 
-    def _session(self, sandbox: Sandbox, submission: Submission, todo: list[Exercise], skip: set[int], runs: dict[str, ExerciseRun]) -> None:
+    def _session(
+        self, sandbox: Sandbox, submission: Submission, todo: list[Exercise], skip: set[int], runs: dict[str, ExerciseRun],
+        allowance: Allowance,
+    ) -> None:
         """One student process runs the notebook's cells once, then each exercise's
         checks in turn. A cell that kills or hangs the process is left out of the
         next process as a failed cell, so it costs only what depends on it; an
         exercise that kills or hangs it costs that exercise, and the next process
-        takes the rest."""
+        takes the rest, all of them within the submission's one ``allowance``."""
         cells = [(i, source) for i, source in submission.cells_to_run(self.assignment) if i not in skip]
         functions = [f for e in todo for f in e.functions]
         try:
-            with sandbox.session(cells, functions, sandbox.settings.cells_seconds(len(todo))) as session:
+            with sandbox.session(cells, functions, sandbox.settings.cells_seconds(len(todo)), allowance) as session:
                 owners = submission.exercise_of_cells(self.assignment)
                 for exercise in todo:
                     session.begin_exercise()

@@ -39,7 +39,7 @@ HOSTILE: dict[str, str] = {
         "for target in ('/etc/autograder-escaped', '/tmp/escaped', os.path.expanduser('~/../escaped')):\n"
         "    try:\n        open(target, 'w').write('x')\n    except OSError:\n        pass\n"
         "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=1)\nexcept OSError:\n    pass\n"
-        "import subprocess\nsubprocess.Popen(['sleep', '1000'], start_new_session=True)\n"
+        "import subprocess\ntry:\n    subprocess.Popen(['sleep', '1000'], start_new_session=True)\nexcept OSError:\n    pass\n"
         "print('found', STOLEN)\n"
         "def {f}(*args, **kwargs):\n    raise RuntimeError('snooped')\n"
     ),

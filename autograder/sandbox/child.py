@@ -28,7 +28,7 @@ MAX_ERRORS = 20
 
 
 class CellTimeout(BaseException):
-    """Raised by the alarm in a cell that ran past its limit (BaseException so
+    """Raised by the alarms in a cell that ran past its limit (BaseException so
     a bare ``except Exception`` in student code does not swallow it)."""
 
 
@@ -83,6 +83,7 @@ def serve(channel: socket.socket) -> None:
     output = CappedOutput()
     sys.stdout = sys.stderr = output
     signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_alarm)
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
     generators: dict[int, np.random.Generator] = {}
     while True:
@@ -149,15 +150,19 @@ def _run_cells(stream: Any, namespace: dict[str, Any], request: dict[str, Any], 
     index, so that the grader can show it with the exercise it belongs to."""
     printed, errors = [], []
     budget = OUTPUT_CAP
-    limit = float(request["cell_timeout"])
+    limit, wall = float(request["cell_timeout"]), float(request["cell_wall"])
     for index, source in request["cells"]:
         write_frame(stream, {"cell": index})
         try:
             code = compile(source, f"<cell {index}>", "exec")
-            signal.setitimer(signal.ITIMER_REAL, limit)
+            # Its limit in CPU time (a machine under load slows a cell, it does not stop it), and
+            # in wall time for a cell that waits.
+            signal.setitimer(signal.ITIMER_PROF, limit)
+            signal.setitimer(signal.ITIMER_REAL, wall)
             try:
                 exec(code, namespace)
             finally:
+                signal.setitimer(signal.ITIMER_PROF, 0)
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except CellTimeout:
             errors.append([index, f"cell {index}: stopped after {limit:g} s"])

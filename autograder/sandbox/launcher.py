@@ -30,7 +30,7 @@ from autograder.sandbox import syscalls as sc
 
 CONTROL_FD = 3
 RUNTIME_FILES = ("values.py", "sandbox/__init__.py", "sandbox/calls.py", "sandbox/child.py", "sandbox/probes.py",
-                 "sandbox/syscalls.py", "sandbox/wire.py", "sandbox/zygote.py")
+                 "sandbox/seccomp.py", "sandbox/syscall_numbers.py", "sandbox/syscalls.py", "sandbox/wire.py", "sandbox/zygote.py")
 """The sandbox runtime, copied into the world: the only code of ours a student's process holds."""
 SHIMS = "sandbox/shims"
 SHIM_FILES = ("tensorflow/__init__.py",)

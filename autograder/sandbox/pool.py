@@ -7,9 +7,10 @@ runs the notebook's cells, then answers the checks' calls until the session
 ends, when the student's pid namespace is killed whole.
 
 Everything a session sends is hostile. Each phase of a session (running
-the cells, then judging each exercise) has one absolute deadline, fixed by
-the grader's clock when the phase starts: no frame extends it, and every
-read and write waits at most until then, however slowly bytes arrive. Each reply is
+the cells, then judging each exercise) has one deadline in CPU time with a wall-time
+backstop (:mod:`autograder.sandbox.deadlines`), fixed by the grader when the phase
+starts: no frame extends it, and every read and write waits at most until then,
+however slowly bytes arrive. Each reply is
 read under :data:`~autograder.sandbox.wire.REPLY_LIMITS` and checked for the
 exact shape the protocol allows; text in it is cleaned before the grader
 keeps it.
@@ -33,6 +34,7 @@ from autograder.checks.api import Request, SandboxFailure
 from autograder.errors import UserError
 from autograder.sandbox import confinement as confinements
 from autograder.sandbox.confinement import Confinement
+from autograder.sandbox.deadlines import WALL_FACTOR, Allowance, Deadline
 from autograder.sandbox.wire import BATCH_LIMITS, REPLY_LIMITS, Budget, WireError, read_frame, to_bytes, write_frame
 from autograder.sandbox.world import World, base_interpreter, build_world
 from autograder.text import clean_text
@@ -81,12 +83,17 @@ class SandboxSettings:
     """Course folders that must not show through even if they lie inside a tree students see."""
 
     def cells_seconds(self, exercises: int) -> float:
-        """The cells phase: as long as one session per exercise would have had for its cells."""
+        """The cells phase's CPU: as much as one session per exercise would have had for its cells."""
         return (exercises + 1) * self.timeout + CELL_GRACE
 
     @property
     def exercise_seconds(self) -> float:
+        """One exercise's checks, in CPU seconds (and a cell's, should it ignore its own alarm)."""
         return self.timeout + CELL_GRACE
+
+    def allowance(self, exercises: int) -> Allowance:
+        """What every session of one submission of ``exercises`` may use together: one full pass at the limits."""
+        return Allowance.for_limits(self.cells_seconds(exercises) + exercises * self.exercise_seconds)
 
 
 def confinement_for(settings: SandboxSettings) -> Confinement:
@@ -129,6 +136,8 @@ class Sandbox:
     def _start(self, world: World) -> None:
         mode = self.confinement.mode
         limits_by_rlimit = self.cgroup is None
+        counted = not limits_by_rlimit and self.confinement.cgroups.has_pids
+        scratch_mb = SCRATCH_MB if not limits_by_rlimit else min(SCRATCH_MB, self.settings.memory_mb // 4)
         self._send({
             "grader": os.getpid(), "confined": self.confinement.confined, "user_namespace": mode == "user namespace",
             "uid": os.geteuid(), "gid": os.getegid(), "cgroup_procs": self.cgroup.procs_files if self.cgroup else [],
@@ -137,9 +146,10 @@ class Sandbox:
         })
         self._send({
             "preload": list(self.settings.preload), "confined": self.confinement.confined,
-            "drop_to_nobody": mode == "root", "scratch_mb": SCRATCH_MB, "scratch_inodes": SCRATCH_INODES,
-            "memory_bytes": (self.settings.memory_mb << 20) if limits_by_rlimit else None,
-            "processes": 64 if limits_by_rlimit or not self.confinement.cgroups.has_pids else None,
+            "drop_to_nobody": mode == "root", "scratch_mb": scratch_mb, "scratch_inodes": SCRATCH_INODES, "counted": counted,
+            # Without a cgroup the session is one process whose address space, with its scratch tmpfs, is the cap.
+            "memory_bytes": (self.settings.memory_mb - scratch_mb) << 20 if limits_by_rlimit else None,
+            "processes": 64 if not counted else None,
         })
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -168,6 +178,14 @@ class Sandbox:
     def memory_events(self) -> int:
         return self.cgroup.memory_events() if self.cgroup else 0
 
+    def cpu_seconds(self) -> float:
+        """CPU the current session has used: the worker cgroup counts it where it can (the
+        zygote, idle meanwhile, adds nothing), otherwise the zygote reads its student's."""
+        if self.cgroup is not None and self.cgroup.counts_cpu:
+            return self.cgroup.cpu_seconds()
+        self._send({"op": "cpu"})
+        return float(self._receive()["cpu"])
+
     def _sweep(self) -> None:
         """The session's processes are gone with its pid namespace; the cgroup
         proves it, and whatever it still holds is killed."""
@@ -177,8 +195,17 @@ class Sandbox:
             raise SandboxBroken("processes of a session survived it")
 
     @contextmanager
-    def session(self, cells: list[tuple[int, str]], functions: list[str], cells_seconds: float | None = None) -> Iterator["Session"]:
+    def session(
+        self, cells: list[tuple[int, str]], functions: list[str], cells_seconds: float | None = None,
+        allowance: Allowance | None = None,
+    ) -> Iterator["Session"]:
+        """A student process that has run ``cells``; ``allowance`` is what all sessions of its
+        submission may still use (by default as much as a submission of one exercise)."""
+        allowance = allowance or self.settings.allowance(1)
+        allowance.start()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        counted = self.cgroup is not None and self.cgroup.counts_cpu
+        cpu_start = self.cgroup.cpu_seconds() if counted else 0.0  # otherwise the student's own, from its start
         try:
             self._send({"op": "start"}, [theirs.fileno()])
         finally:
@@ -191,16 +218,18 @@ class Sandbox:
         if not started.get("started"):
             ours.close()
             raise SandboxBroken(f"a session did not start: {str(started.get('error'))[:200]}")
-        budget = self.settings.cells_seconds(1) if cells_seconds is None else cells_seconds
-        session = Session(self, ours, time.monotonic() + budget, self.memory_events())
+        session = Session(self, ours, allowance, cpu_start, self.memory_events())
         try:
+            session.begin_phase(self.settings.cells_seconds(1) if cells_seconds is None else cells_seconds)
             session.run_cells(cells, functions)
             session.begin_exercise()
             yield session
         finally:
             ours.close()
             self._send({"op": "end"})
-            self._receive()
+            ended = self._receive()
+            used = (self.cgroup.cpu_seconds() if counted else float(ended.get("cpu", 0.0))) - cpu_start
+            allowance.cpu_used += max(used, 0.0)
             self._sweep()
 
     def close(self) -> None:
@@ -220,22 +249,19 @@ READ_AHEAD = 1 << 16
 
 
 class _Channel:
-    """The grader's end of a session's socket, under the session's one absolute deadline.
+    """The grader's end of a session's socket, under the phase's deadline.
 
     Small reads are served from one receive of up to READ_AHEAD bytes, so a
     frame's header, document and arrays usually cost one system call."""
 
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
+    def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self.deadline = deadline
+        self.deadline: Deadline | None = None
         self._buffer = bytearray(READ_AHEAD)
         self._ahead = memoryview(self._buffer)[:0]
 
     def _wait(self) -> None:
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("the session's deadline passed")
-        self.sock.settimeout(remaining)
+        self.sock.settimeout(self.deadline.remaining())
 
     def readinto(self, view: memoryview) -> int:
         if not self._ahead:
@@ -278,9 +304,11 @@ def _text(value: Any, limit: int) -> str:
 class Session:
     """One student process for one exercise: the checks' :class:`Student`."""
 
-    def __init__(self, sandbox: Sandbox, channel: socket.socket, deadline: float, memory_before: int) -> None:
+    def __init__(self, sandbox: Sandbox, channel: socket.socket, allowance: Allowance, cpu_start: float, memory_before: int) -> None:
         self.sandbox = sandbox
-        self.stream = _Channel(channel, deadline)
+        self.stream = _Channel(channel)
+        self.allowance = allowance
+        self.cpu_start = cpu_start
         self.memory_before = memory_before
         self.defined: set[str] = set()
         self.cell_errors: dict[int, str] = {}
@@ -288,12 +316,25 @@ class Session:
         """What each cell printed; nothing printed during the checks' calls is kept."""
         self.dead: str | None = None
         self._reports: dict[bytes, Returned] = {}
+        self._untouched = False
+        """The exercise phase began and nothing was asked since: beginning it again changes nothing."""
+
+    def begin_phase(self, cpu_limit: float) -> None:
+        """A phase's deadline: ``cpu_limit`` seconds of CPU, and WALL_FACTOR times that of wall
+        time, within what the submission has left."""
+        now_cpu = self.cpu_start if self.stream.deadline is None else self.sandbox.cpu_seconds()
+        left = self.allowance.cpu_left() - (now_cpu - self.cpu_start)
+        wall_end = min(time.monotonic() + WALL_FACTOR * cpu_limit, self.allowance.wall_end)
+        self.stream.deadline = Deadline(min(cpu_limit, left), now_cpu, self.sandbox.cpu_seconds, wall_end)
 
     def begin_exercise(self) -> None:
-        """A new phase: the exercise's own absolute deadline and memory baseline."""
-        self.stream.deadline = time.monotonic() + self.sandbox.settings.exercise_seconds
+        """A new phase: the exercise's own deadline and memory baseline."""
+        if self._untouched:
+            return
+        self.begin_phase(self.sandbox.settings.exercise_seconds)
         self.memory_before = self.sandbox.memory_events()
         self._reports.clear()
+        self._untouched = True
 
     def _reason(self, error: BaseException) -> str:
         time.sleep(0.01)
@@ -307,19 +348,23 @@ class Session:
     def run_cells(self, cells: list[tuple[int, str]], functions: list[str]) -> None:
         sent = {index for index, _ in cells}
         current: int | None = None
-        phase_deadline = self.stream.deadline
+        phase = self.stream.deadline
+        settings = self.sandbox.settings
         try:
-            write_frame(self.stream, {"op": "cells", "cells": cells, "functions": functions, "cell_timeout": self.sandbox.settings.timeout})
+            request = {"op": "cells", "cells": cells, "functions": functions, "cell_timeout": settings.timeout,
+                       "cell_wall": WALL_FACTOR * settings.timeout}
+            write_frame(self.stream, request)
             while True:
                 reply = self._read()
                 if type(reply) is not dict:
                     raise WireError("a reply is not a mapping")
                 if "cell" in reply:
-                    if type(reply["cell"]) is int and reply["cell"] in sent:
+                    # A cell that ignores its alarms is cut off soon after it starts. Only a later
+                    # cell than the last one counts, and its deadline lies within the phase's: a
+                    # frame may shorten the wait, never lengthen it.
+                    if type(reply["cell"]) is int and reply["cell"] in sent and (current is None or reply["cell"] > current):
                         current = reply["cell"]
-                        # A cell that ignores its alarm is cut off soon after it; a
-                        # frame may shorten the wait this way, never lengthen it.
-                        self.stream.deadline = min(phase_deadline, time.monotonic() + self.sandbox.settings.exercise_seconds)
+                        self.stream.deadline = phase.within(settings.exercise_seconds, WALL_FACTOR * settings.exercise_seconds)
                     continue
                 defined, errors = reply["defined"], reply["errors"]
                 if type(defined) is not list or type(errors) is not list:
@@ -354,6 +399,7 @@ class Session:
         reply out of the protocol ends the session."""
         if self.dead:
             raise SandboxFailure(self.dead)
+        self._untouched = False
         items: list[dict[str, Any]] = []
         sent: dict[bytes, int] = {}
         finish = [self._plan(request, items, sent) for request in requests]

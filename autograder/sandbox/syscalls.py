@@ -74,8 +74,8 @@ def pivot_root(new_root: str, put_old: str) -> None:
     _check(_libc.syscall(_SYS_PIVOT_ROOT, _bytes(new_root), _bytes(put_old)), "pivot_root")
 
 
-def prctl(option: int, value: int) -> None:
-    _check(_libc.prctl(option, value, 0, 0, 0), f"prctl {option}")
+def prctl(option: int, value: int, address: int = 0) -> None:
+    _check(_libc.prctl(option, value, address, 0, 0), f"prctl {option}")
 
 
 def sethostname(name: str) -> None:
@@ -117,39 +117,3 @@ def mount_flags(path: str) -> int:
         if flags & stat_flag:
             kept |= mount_flag
     return kept
-
-
-FORBIDDEN = {
-    "x86_64": (0xC000003E, {"add_key": 248, "request_key": 249, "keyctl": 250, "perf_event_open": 298, "bpf": 321, "userfaultfd": 323}),
-    "aarch64": (0xC00000B7, {"add_key": 217, "request_key": 218, "keyctl": 219, "perf_event_open": 241, "bpf": 280, "userfaultfd": 282}),
-}
-"""Per architecture: its audit number and the system calls a student never needs.
-Kernel keyrings are the one store the kernel keeps per user across processes
-(every student is the same ``nobody``), so they would carry data from one
-session to the next; the others reach deep into the kernel."""
-PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
-_RET_KILL, _RET_ALLOW, _RET_EPERM = 0x80000000, 0x7FFF0000, 0x00050000 | 1
-_X32 = 0x40000000
-
-
-class _Filter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint32)]
-
-
-class _Program(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
-
-
-def forbid_syscalls() -> None:
-    """A seccomp filter: the calls above fail with EPERM, a foreign architecture
-    or the x32 ABI (a way around the numbers) kills. Needs no_new_privs."""
-    arch, numbers = FORBIDDEN[os.uname().machine]
-    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
-    rules = [(load, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, _RET_KILL), (load, 0, 0, 0), (jge, 0, 1, _X32), (ret, 0, 0, _RET_KILL)]
-    count = len(numbers)
-    for i, number in enumerate(numbers.values()):
-        rules.append((jeq, count - i, 0, number))
-    rules += [(ret, 0, 0, _RET_ALLOW), (ret, 0, 0, _RET_EPERM)]
-    table = (_Filter * len(rules))(*[_Filter(*rule) for rule in rules])
-    program = _Program(len(rules), table)
-    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(program), 0, 0), "seccomp")

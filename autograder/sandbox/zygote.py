@@ -26,7 +26,7 @@ import socket
 import tempfile
 from typing import Any
 
-from autograder.sandbox import child
+from autograder.sandbox import child, seccomp
 from autograder.sandbox import syscalls as sc
 
 CONTROL_FD = 3
@@ -68,7 +68,7 @@ class Zygote:
     def _run_student(self, channel: socket.socket, scratch: str) -> None:
         try:
             self.control.close()
-            os.setsid()
+            os.setpgid(0, 0)  # a group of its own to kill, not a session: a session is a scheduler autogroup
             adjust = os.open("/proc/self/oom_score_adj", os.O_WRONLY)  # os, not open(): a fresh child pays for every object it touches
             os.write(adjust, b"1000")
             os.close(adjust)
@@ -97,22 +97,39 @@ class Zygote:
         for which, value in limits.items():
             resource.setrlimit(which, (value, value))
 
-    def end(self) -> str:
-        """Kill the student's process and, with it, everything it started; how it ended."""
+    def cpu(self) -> float:
+        """CPU seconds the student's process has used so far, its threads and reaped children included."""
+        if not self.student:
+            return 0.0
+        try:
+            stat = os.open(f"/proc/{self.student}/stat", os.O_RDONLY)
+            try:
+                text = os.read(stat, 4096).decode()
+            finally:
+                os.close(stat)
+        except OSError:
+            return 0.0
+        utime, stime, cutime, cstime = (int(v) for v in text[text.rindex(")") + 2:].split()[11:15])
+        return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
+
+    def end(self) -> tuple[str, float]:
+        """Kill the student's process and, with it, everything it started; how it ended, and
+        the CPU it and every process it waited for used."""
         pid, self.student = self.student, 0
         if not pid:
-            return "not started"
+            return "not started", 0.0
         for kill in (os.kill, os.killpg):
             try:
                 kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        _, code = os.waitpid(pid, 0)
+        _, code, usage = os.wait4(pid, 0)
         _reap_orphans()
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
-        return f"signal {os.WTERMSIG(code)}" if os.WIFSIGNALED(code) else f"exit {os.WEXITSTATUS(code)}"
+        how = f"signal {os.WTERMSIG(code)}" if os.WIFSIGNALED(code) else f"exit {os.WEXITSTATUS(code)}"
+        return how, usage.ru_utime + usage.ru_stime
 
 
 def _only_channel(channel: socket.socket) -> socket.socket:
@@ -164,7 +181,7 @@ def main() -> None:
     if setup["confined"]:
         # Inherited by every student process and never undone there: paid once here, not per session.
         sc.lock_capabilities()
-        sc.forbid_syscalls()
+        seccomp.install(setup["counted"])
     gc.freeze()  # the collector never walks what every student process inherits, so it does not copy those pages
     control.sendall(json.dumps({"ready": True}).encode())
     while True:
@@ -184,7 +201,10 @@ def main() -> None:
                 reply = {"error": str(error)}
             channel.close()
         elif request["op"] == "end":
-            reply = {"status": zygote.end()}
+            status, cpu = zygote.end()
+            reply = {"status": status, "cpu": cpu}
+        elif request["op"] == "cpu":
+            reply = {"cpu": zygote.cpu()}
         else:
             reply = {"error": "unknown request"}
         for fd in fds[1:]:

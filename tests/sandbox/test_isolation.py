@@ -15,7 +15,7 @@ from autograder.files import cache_dir
 from autograder.checks.api import Call, Opaque, Rng, SandboxFailure
 from autograder.sandbox.confinement import detect
 from autograder.sandbox.pool import CellsDied, SandboxPool, SandboxSettings
-from autograder.sandbox.syscalls import FORBIDDEN
+from autograder.sandbox.syscall_numbers import NUMBERS
 
 pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
 REPO = Path(__file__).resolve().parents[2]
@@ -361,7 +361,7 @@ def test_students_import_numpy_and_scipy_but_nothing_of_the_grader(sandbox):
 def test_cgroups_of_a_killed_grader_are_reaped(tmp_path):
     script = (
         "import time\nfrom autograder.sandbox.pool import SandboxPool, SandboxSettings\n"
-        "pool = SandboxPool(SandboxSettings(timeout=2, memory_mb=300), 1)\nprint(pool._all[0].cgroup.folders[0], flush=True)\ntime.sleep(60)"
+        "pool = SandboxPool(SandboxSettings(timeout=2, memory_mb=300), 1)\nprint(pool._all[0].cgroup.folders['memory'], flush=True)\ntime.sleep(60)"
     )
     process = subprocess.Popen([os.sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     folder = Path(process.stdout.readline().strip())
@@ -393,7 +393,7 @@ def test_an_unknown_probe_is_an_error_of_that_call_only(sandbox):
 def test_kernel_keyrings_are_out_of_reach(sandbox):
     """The kernel keeps a keyring per user across processes: every student is the
     same user, so it would carry data from one session to the next."""
-    numbers = FORBIDDEN[os.uname().machine][1]
+    numbers = NUMBERS[os.uname().machine]
     body = (
         "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
         f"number = libc.syscall({numbers['add_key']}, b'user', b'hidden', b'inputs', 6, -4)\n"
