@@ -69,6 +69,41 @@ HOSTILE: dict[str, str] = {
         "def {f}(*args, **kwargs):\n    print('HIDDEN-INPUTS', repr(args)[:2000], kwargs)\n"
         "    raise RuntimeError('=HYPERLINK(\"http://evil.example\")\\x1b[2J\\udcff\\x00')\n"
     ),
+    "leaks_through_type_name": (
+        "import re\ndef {f}(*args, **kwargs):\n"
+        "    record = re.sub(r'\\W+', '_', repr(args) + repr(kwargs))[:60]\n"
+        "    raise type('L_' + record, (ValueError,), {{}})('hidden inputs in the name')\n"
+    ),
+    "cpu_hog": (
+        "import os, threading\nimport numpy as np\ndef {f}(*args, **kwargs):\n"
+        "    for attempt in (lambda: os.sched_setaffinity(0, set(range(os.cpu_count() or 1))), lambda: os.setpriority(os.PRIO_PROCESS, 0, -20)):\n"
+        "        try:\n            attempt()\n        except OSError:\n            pass\n"
+        "    def spin():\n        try:\n            os.setsid()\n        except OSError:\n            pass\n"
+        "        a = np.ones((300, 300))\n        while True:\n            a @ a\n"
+        "    for _ in range(240):\n"
+        "        try:\n            if os.fork() == 0:\n                spin()\n"
+        "        except OSError:\n            try:\n                threading.Thread(target=spin, daemon=True).start()\n"
+        "            except RuntimeError:\n                break\n"
+        "    spin()\n"
+    ),
+    "memory_in_children": (
+        "import os, time\ndef {f}(*args, **kwargs):\n    for _ in range(20):\n"
+        "        try:\n            if os.fork() == 0:\n                hog = bytearray(200 << 20)\n                time.sleep(1000)\n"
+        "        except OSError:\n            pass\n    hog = [bytearray(200 << 20) for _ in range(20)]\n    time.sleep(1000)\n"
+    ),
+    "memory_in_kernel": (
+        "import os, socket\ndef {f}(*args, **kwargs):\n    held = []\n"
+        "    for make in (lambda: os.memfd_create('hog'), lambda: socket.socketpair()[0].fileno(), lambda: os.pipe()[1]):\n"
+        "        try:\n            fd = make()\n            while True:\n                os.write(fd, bytes(1 << 20))\n"
+        "        except OSError:\n            pass\n"
+        "    raise RuntimeError('no kernel memory to be had')\n"
+    ),
+    "escapes_the_namespace": (
+        "import ctypes, os\ndef {f}(*args, **kwargs):\n    libc = ctypes.CDLL(None, use_errno=True)\n"
+        "    tried = [libc.unshare(0x10000000), libc.syscall(425, 8, bytes(120)), libc.syscall(321, 0, 0, 0)]\n"
+        "    try:\n        os.execv('/bin/sh', ['sh', '-c', 'true'])\n    except OSError:\n        pass\n"
+        "    raise RuntimeError(f'refused: {{tried}}')\n"
+    ),
     "breaks_encoders": (
         "print('=cmd|\\' /C calc\\'!A0', '\\x1b]0;owned\\x07\\x1b[2J', '\\udcff\\ud800', '\\x00', '\\u202eevil')\n"
         "def {f}(*args, **kwargs):\n    raise ValueError('\\udcff\\x1b[31m@SUM(1)')\n"

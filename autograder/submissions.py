@@ -27,6 +27,14 @@ _MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 MIB = 1 << 20
 MAX_NOTEBOOK_BYTES = 20 * MIB
 """A larger notebook is not read: it is not homework, and parsing it could take the grader's memory."""
+MAX_CELLS = 10_000
+MAX_VALUES = 1_000_000
+"""Cells, and JSON objects, arrays and values, a notebook may hold. Counted in its bytes before
+it is parsed whole: 20 MB of ``{},`` would otherwise become seven million dictionaries, about a
+gigabyte of the grader's memory, before a single cell could be counted."""
+SCANNED_FROM = MIB
+"""Below this size a notebook is parsed at once: what parsing it can build is small anyway."""
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 MAX_CODE_CELLS = 500
 MAX_CODE_BYTES = 2 * MIB
 """Code kept for grading; the cells past either cap are left out with a note, the ones before are graded."""
@@ -241,8 +249,12 @@ def read_submission(folder: Path, assignment: Assignment, released_tests: frozen
         return problem(found.problem.encode(), found.problem)
     if not found.raw.strip():
         return problem(found.raw, "The notebook file is empty.")
+    if crowded := _crowded(found.raw):
+        return problem(found.raw, crowded)
     try:
         content = json.loads(found.raw)
+        if len(content["cells"]) > MAX_CELLS:
+            return problem(found.raw, f"The notebook has more than {MAX_CELLS:,} cells, so it was not read.")
         cells, capped = _code_cells(content, assignment, released_tests)
     except (ValueError, RecursionError):
         return problem(found.raw, "The notebook is not valid JSON (truncated or damaged), so it could not be read.")
@@ -257,6 +269,17 @@ def read_submission(folder: Path, assignment: Assignment, released_tests: frozen
     return Submission(student, notebook, _digest(found.raw, stamp, checks_digest), tuple(cells), note=note, timestamp=stamp.when)
 
 
+def _crowded(raw: bytes) -> str | None:
+    """Why a large notebook is not parsed, judged from its bytes alone: more cells, or more JSON
+    values, than any notebook holds. Strings are left out of the count (a cell's text, an image)."""
+    if len(raw) < SCANNED_FROM:
+        return None
+    structure = _STRING.sub(b"", raw)
+    if structure.count(b"{") > MAX_CELLS * 10 or sum(map(structure.count, (b"{", b"[", b","))) > MAX_VALUES:
+        return f"The notebook holds more cells or values than a notebook of {MAX_CELLS:,} cells would, so it was not read."
+    return None
+
+
 def _joined(*notes: str | None) -> str | None:
     return " ".join(n for n in notes if n) or None
 
@@ -265,8 +288,11 @@ def _digest(raw: bytes, stamp: Stamp, checks_digest: str) -> str:
     """The notebook's bytes, its timestamp.txt (a resubmission of the same notebook
     is recorded at its new time) and the checks; without a timestamp.txt, what it
     always was, so results kept before timestamps were read are not graded again."""
-    stamped = raw + b"\0" + stamp.raw if stamp.raw or stamp.note else raw
-    return hashlib.sha256(stamped + checks_digest.encode()).hexdigest()[:32]
+    digest = hashlib.sha256(raw)
+    if stamp.raw or stamp.note:
+        digest.update(b"\0" + stamp.raw)
+    digest.update(checks_digest.encode())
+    return digest.hexdigest()[:32]
 
 
 def _source(cell: dict) -> str:

@@ -22,6 +22,7 @@ from autograder.results import ResultStore
 from autograder.samples import HOSTILE, HOSTILE_FOLDER_NAMES, build_class, partial_mistakes
 from autograder.text import csv_cell
 from autograder.sandbox.confinement import detect
+from autograder.sandbox.pool import SandboxSettings
 
 pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
 NAME = available_assignments()[0]
@@ -99,6 +100,14 @@ def test_hostile_code_costs_only_its_own_exercise(graded_class):
                 assert row["score"] == row["max_score"], (behaviour, row)
 
 
+def test_no_submission_holds_a_worker_past_its_allowance(graded_class):
+    """Hogs, hangs and bombs end within what one submission may use, whatever it tries."""
+    _, root, _ = graded_class
+    allowance = SandboxSettings(timeout=5, memory_mb=768).allowance(len(load_assignment(NAME).exercises))
+    longest = max(record.seconds for record in ResultStore(root / "out").load().values())
+    assert longest <= allowance.wall + 5
+
+
 def test_nothing_escaped(graded_class):
     _, root, _ = graded_class
     assert not any(path.exists() for path in ESCAPES)
@@ -121,8 +130,10 @@ def test_feedback_holds_no_hidden_inputs_and_no_grader_secrets(graded_class):
     _, root, _ = graded_class
     feedback = "\n".join(p.read_text() for p in (root / "out" / "feedback").rglob("*") if p.is_file())
     report = (root / "out" / "report.html").read_text()
-    for text in (feedback, report):
+    table = (root / "out" / "grades.csv").read_text()
+    for text in (feedback, report, table):
         assert "HIDDEN-INPUTS" not in text
+        assert "L__" not in text, "an exception type the student named reached a sentence"
         assert SECRET not in text
         assert str(root / "submitted") not in text and str(root / "out") not in text
         assert "\x1b" not in text and "\x00" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import tracemalloc
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from autograder.assignment import Assignment, Exercise
 from autograder.submissions import (
     BAD_TIMESTAMP,
     CODE,
+    MAX_CELLS,
     MAX_CODE_CELLS,
     SOLUTION,
     TEST,
@@ -187,6 +189,33 @@ def test_a_25_mib_notebook_is_too_large_and_not_read(submitted):
         stream.truncate(25 * 1024 * 1024)
     submission = _read(folder)
     assert submission.problem == "The notebook is larger than 20 MiB, so it was not read." and submission.cells == ()
+
+
+def test_seven_million_empty_cells_are_refused_before_they_are_parsed(submitted):
+    """20 MiB of ``{},`` would become seven million dictionaries, a gigabyte of the grader's memory."""
+    bomb = b'{"cells": [' + b"{}," * 6_900_000 + b'{}], "nbformat": 4}'
+    folder = _submit(submitted, "mallory", bomb)
+    tracemalloc.start()
+    try:
+        submission = _read(folder)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert submission.problem is not None and "so it was not read" in submission.problem and submission.cells == ()
+    assert peak < 4 * len(bomb)  # the bytes, read in chunks and joined, and their structure: never the parse
+
+
+def test_more_cells_than_a_notebook_holds_are_refused(submitted):
+    crowded = _notebook(*[{"cell_type": "raw", "source": "", "metadata": {}}] * (MAX_CELLS + 1))
+    submission = _read(_submit(submitted, "mallory", crowded))
+    assert submission.problem == f"The notebook has more than {MAX_CELLS:,} cells, so it was not read."
+
+
+def test_a_large_notebook_of_long_texts_is_read(submitted):
+    """Images and long outputs are strings: they do not count against the notebook's structure."""
+    picture = {"cell_type": "markdown", "source": "![plot](data:image/png;base64," + "A" * (8 << 20) + ")", "metadata": {}}
+    submission = _read(_submit(submitted, "bob", json.dumps({"cells": [picture, *json.loads(GOOD)["cells"]], "nbformat": 4}).encode()))
+    assert submission.problem is None and len(submission.cells) == 3
 
 
 def test_past_the_cell_cap_only_the_first_cells_are_graded_with_a_note(submitted):

@@ -16,9 +16,9 @@ from autograder.assignment import load_assignment
 from autograder.course import Course
 from autograder.samples import build_class
 from autograder.sandbox.confinement import detect
+from conftest import NOBODY
 
 REPO = Path(__file__).resolve().parents[1]
-NOBODY = 65534
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("setpriv") or not detect().confined,
     reason="needs root (to become an ordinary user), setpriv and a working sandbox",
@@ -31,7 +31,7 @@ def scores(out: Path) -> dict[tuple[str, str], str]:
 
 
 @pytest.mark.parametrize("name, whole_class", [("regularization_rnn", True), ("keras_regularization", False)])
-def test_an_ordinary_user_grades_a_class_as_root_does(name, whole_class, shared_tmp, traversable_root):
+def test_an_ordinary_user_grades_a_class_as_root_does(name, whole_class, shared_tmp, as_nobody):
     """The numpy assignment with its whole sample class (hostile students included); the
     Keras one, whose zygote preloads Keras on torch, with a correct and a partly wrong student."""
     tmp_path = shared_tmp
@@ -42,19 +42,11 @@ def test_an_ordinary_user_grades_a_class_as_root_does(name, whole_class, shared_
     as_root = subprocess.run([*command, "--out", str(tmp_path / "root")], cwd=REPO, capture_output=True, text=True)
     assert as_root.returncode == 0, as_root.stderr[-3000:]
 
-    home = tmp_path / "home"
-    (home / "cache").mkdir(parents=True)
-    for answers in (Path.home() / ".cache" / "autograder").glob("*.wire"):  # reference answers; the user builds its own site-packages copy
-        shutil.copy(answers, home / "cache")
-    for path in (home, *home.rglob("*"), submitted, *submitted.rglob("*")):
+    for path in (submitted, *submitted.rglob("*")):
         os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
     (tmp_path / "user").mkdir()
     os.chown(tmp_path / "user", NOBODY, NOBODY)
-    env = {"PATH": os.environ["PATH"], "HOME": str(home), "AUTOGRADER_CACHE": str(home / "cache"), "LANG": "C.UTF-8"}
-    as_user = subprocess.run(
-        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command, "--out", str(tmp_path / "user")],
-        cwd=REPO, capture_output=True, text=True, env=env,
-    )
+    as_user = as_nobody([*command, "--out", str(tmp_path / "user")], cwd=REPO)
     assert as_user.returncode == 0, as_user.stderr[-3000:]
     assert "user namespace, no capabilities" in as_user.stderr and "uid nobody" in as_root.stderr
     assert scores(tmp_path / "user") == scores(tmp_path / "root")

@@ -2,6 +2,7 @@
 tries something in a real sandbox and asserts what the grader sees."""
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -409,4 +410,66 @@ def test_a_cell_that_ignores_its_alarm_is_cut_off_soon_after_it(sandbox):
         with sandbox.session([(0, "x = 1"), (1, hang)], [], cells_seconds=600):
             pass
     assert died.value.cell == 1 and died.value.reason == "timeout"
+    assert time.monotonic() - started < SETTINGS.exercise_seconds + 2
+
+
+def _refused(sandbox, body: str) -> list:
+    """Each attempt in ``body`` appends the errno it met (0 when it was allowed)."""
+    returned, _ = run(sandbox, "import ctypes, errno, os, socket\nlibc = ctypes.CDLL(None, use_errno=True)\nmet = []\n"
+                               "def attempt(call):\n    try:\n        result = call()\n    except OSError as error:\n        met.append(error.errno)\n"
+                               "    else:\n        met.append(ctypes.get_errno() if result == -1 else 0)\n" + body + "\nreturn met")
+    assert returned.error is None, returned.error
+    return returned.value
+
+
+def test_no_new_user_namespace_and_no_io_uring(sandbox):
+    """A new user namespace would hand the student a full capability set inside it; io_uring
+    reaches deep into the kernel by a door the seccomp filter cannot watch."""
+    numbers = NUMBERS[os.uname().machine]
+    met = _refused(sandbox, f"attempt(lambda: libc.unshare({0x10000000}))\n"
+                            f"attempt(lambda: libc.syscall({numbers['clone']}, {0x10000000 | 17}, 0, 0, 0, 0))\n"
+                            f"attempt(lambda: libc.syscall({numbers['io_uring_setup']}, 8, ctypes.create_string_buffer(120)))\n"
+                            f"attempt(lambda: libc.syscall({numbers['bpf']}, 0, 0, 0))\n"
+                            f"attempt(lambda: libc.syscall({numbers['ptrace']}, 0, 0, 0, 0))")
+    assert met == [errno.EPERM] * 5
+
+
+def test_memory_outside_the_address_space_cannot_be_had(sandbox):
+    """memfd pages filled by write() are never mapped, socket and pipe buffers are the kernel's:
+    no per-process limit sees them, so none can be made."""
+    met = _refused(sandbox, "attempt(lambda: os.memfd_create('hog'))\nattempt(lambda: socket.socketpair())\n"
+                            "attempt(lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW))\nattempt(lambda: os.pipe())")
+    assert met == [errno.EPERM] * 4
+
+
+def test_a_student_cannot_widen_its_cores_raise_its_priority_or_start_a_session(sandbox):
+    met = _refused(sandbox, "attempt(lambda: os.sched_setaffinity(0, set(range(64))))\n"
+                            "attempt(lambda: os.setpriority(os.PRIO_PROCESS, 0, -5))\nattempt(lambda: os.setsid())\n"
+                            "attempt(lambda: os.execv('/bin/true', ['true']))")
+    assert met == [errno.EPERM] * 4
+
+
+def test_threads_still_start(sandbox):
+    """Keras on torch starts threads: the filter lets a thread be made, by clone3's fallback to clone."""
+    returned, _ = run(sandbox, "import threading\nseen = []\nthreads = [threading.Thread(target=seen.append, args=(i,)) for i in range(8)]\n"
+                               "[t.start() for t in threads]\n[t.join() for t in threads]\nreturn sorted(seen)")
+    assert returned.value == list(range(8))
+
+
+def test_forged_progress_frames_never_move_a_deadline(sandbox):
+    """Each cell ignores its alarms and writes the progress frame the child writes when a cell
+    starts, its own and later ones: the cells still end at one cell's CPU limit, counted from
+    the phase's start, however long the phase would allow."""
+    forge = (
+        "import io, os\nfrom autograder.sandbox.wire import write_frame\n"
+        "def forge(i):\n    frame = io.BytesIO()\n    write_frame(frame, {'cell': i})\n    os.write(3, frame.getvalue())\n"
+        "n = 0\nwhile True:\n    try:\n        while True:\n            n += 1\n            if n % 100000 == 0:\n                forge(CELL + n // 100000 % 3)\n"
+        "    except BaseException:\n        pass"
+    )
+    cells = [(i, forge.replace("CELL", str(i))) for i in range(10)]
+    started = time.monotonic()
+    with pytest.raises(CellsDied) as died:
+        with sandbox.session(cells, [], cells_seconds=600):
+            pass
+    assert died.value.reason == "timeout"
     assert time.monotonic() - started < SETTINGS.exercise_seconds + 2
