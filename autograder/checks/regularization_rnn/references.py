@@ -6,6 +6,8 @@ returned is plain data (numpy arrays,
 floats, bools, str, dicts with str keys). Only the Keras 3 API is used, so the
 same code runs under every Keras backend; the one backend-specific piece is
 the autodiff in :func:`_gradient`, which imports its backend inside its branch.
+``RANDOM`` and ``TOLERANCES`` say how two computations of these entries (GPU and
+CPU, or two backends) may differ (:mod:`autograder.reference_agreement`).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from autograder.checks.regularization_rnn import inputs
+from autograder.reference_agreement import EXACT, Tolerance
 
 FLOATX = "float32"
 
@@ -171,3 +174,11 @@ PRECOMPUTED: dict[str, Callable[[ModuleType], Any]] = {
     "softmax": softmax_values,
     "windows": windows,
 }
+
+RANDOM = ("dropout_value_sets",)
+"""Drawn by Keras's Dropout from a seed: each backend and device draws its own masks."""
+TOLERANCES = {
+    "windows": EXACT,
+    "*": Tolerance(inputs.RTOL, inputs.ATOL),
+}
+"""Windows are compared exactly by the checks; every other entry with the assignment's one tolerance."""
