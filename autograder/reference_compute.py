@@ -58,13 +58,14 @@ class LiveKeras:
         return compute_in_fresh_process([self.package], backend, "cpu")[self.package].values
 
 
-def compute_in_fresh_process(packages: list[str], backend: str, device: str) -> dict[str, Computed]:
-    """Each package's references computed by a new interpreter with Keras on ``backend`` and ``device``."""
+def compute_in_fresh_process(packages: list[str], backend: str, device: str, environment: dict[str, str] | None = None) -> dict[str, Computed]:
+    """Each package's references computed by a new interpreter with Keras on ``backend`` and ``device``
+    (and ``environment`` added to this process's)."""
     with tempfile.TemporaryDirectory(prefix="autograder-references-") as folder:
         out = Path(folder) / "references.wire"
         done = subprocess.run(
             [sys.executable, "-m", __name__, device, str(out), *packages],
-            env={**os.environ, "KERAS_BACKEND": backend}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            env={**os.environ, **(environment or {}), "KERAS_BACKEND": backend}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, text=True, errors="replace", check=False,
         )
         if done.returncode != 0 or not out.exists():
