@@ -24,6 +24,7 @@ COMMANDS = {
     "export": ("autograder.outputs.canvas", "Export grades for a gradebook (Canvas)."),
     "gradescope": ("autograder.gradescope", "Build a Gradescope autograder zip for an assignment."),
     "import-otter": ("autograder.import_otter", "Import an otter-assign master notebook as an assignment (notebook, checks, solution)."),
+    "references": ("autograder.reference_compare", "Compute assignments' Keras references on the GPU and on the CPU and print their largest differences."),
 }
 
 
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parsers = {name: sub.add_parser(name, help=text, description=text) for name, (_, text) in COMMANDS.items()}
     for name, p in parsers.items():
-        if name != "import-otter":
+        if name not in ("import-otter", "references"):
             p.add_argument("assignment", help="assignment name: its folder under assignments/")
     parsers["import-otter"].add_argument("master", type=Path, help="the otter-assign master notebook")
     parsers["import-otter"].add_argument("--name", help="assignment name (default: the notebook's ASSIGNMENT CONFIG name)")
@@ -64,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["export"].add_argument("--roster", type=Path, metavar="FILE", help="the gradebook CSV exported from Canvas (canvas format)")
     parsers["export"].add_argument("--output", type=Path, metavar="FILE", help="where to write (default OUT/canvas.csv or OUT/final_grades.csv)")
     parsers["gradescope"].add_argument("--output", type=Path, metavar="ZIP", help="where to write the zip")
+    parsers["references"].add_argument("assignments", nargs="*", metavar="assignment", help="assignment names (default: every assignment)")
+    parsers["references"].add_argument("--cpu-twice", action="store_true", help="compare two CPU computations instead (no GPU needed)")
     return parser
 
 

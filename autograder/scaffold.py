@@ -90,7 +90,7 @@ LECTURE = "$lecture"
 )
 def test_contract_relu(student, reference):
     found = expect_array(called(student, "relu", hidden.X), shape=hidden.X.shape, kinds="f")
-    assert np.allclose(found, reference["relu"], rtol=1e-5, atol=1e-6), "relu differs from Keras"
+    assert np.allclose(found, reference["relu"], rtol=hidden.RTOL, atol=hidden.ATOL), "relu differs from Keras"
 
 
 @check(
@@ -112,8 +112,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+from autograder.reference_agreement import Tolerance
+
 X = np.linspace(-3.0, 3.0, 24).reshape(4, 6)
 """Negative and positive values, and no zero: relu's two branches."""
+RTOL, ATOL = 1e-5, 1e-6
+"""Keras computes in float32 (relative precision 6e-8): this accepts float32 or float64 work, nothing coarser."""
 
 
 def relu(keras: ModuleType) -> np.ndarray:
@@ -121,6 +125,10 @@ def relu(keras: ModuleType) -> np.ndarray:
 
 
 PRECOMPUTED: dict[str, Callable[[ModuleType], Any]] = {"relu": relu}
+RANDOM: tuple[str, ...] = ()
+"""Entries Keras draws from a seed (a dropout mask): each device draws its own, so they are never compared."""
+TOLERANCES = {"relu": Tolerance(RTOL, ATOL)}
+"""The tolerance the checks compare each entry with; an entry not named here must be equal on GPU and CPU."""
 '''
 
 MISTAKES = """# Known mistakes and the score each must get; `autograder selfcheck $name` proves every one.

@@ -98,7 +98,7 @@ def expect_behaviour(student: Student, function: str, arguments: dict[str, Any],
         how = "model(x)" if key == "called" else "model.predict(x)"
         assert np.allclose(output, wanted[key], rtol=hidden.RTOL_OUTPUT, atol=hidden.ATOL_OUTPUT), f"{how} differs from the reference for {call}"
     penalty = expect_number(report.get("penalty"))
-    assert np.isclose(penalty, wanted["penalty"], rtol=hidden.RTOL_PENALTY, atol=1e-9), f"sum(model.losses) {penalty} for {call}, expected {wanted['penalty']}"
+    assert np.isclose(penalty, wanted["penalty"], rtol=hidden.RTOL_PENALTY, atol=hidden.ATOL_PENALTY), f"sum(model.losses) {penalty} for {call}, expected {wanted['penalty']}"
     if training:
         losses = report.get("train_losses")
         assert isinstance(losses, list) and len(losses) == hidden.STEPS, "the training losses are not readable"

@@ -5,6 +5,8 @@ Built here from the contract, never from a student's config; computed once per a
 the same probes the sandbox applies to a student's model
 (:mod:`autograder.sandbox.probes`), so both sides report in one vocabulary. Early stopping's
 answers come from the real ``keras.callbacks.EarlyStopping`` driven epoch by epoch.
+``RANDOM`` and ``TOLERANCES`` say how two computations of these entries (GPU and CPU, or two
+backends) may differ (:mod:`autograder.reference_agreement`).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from autograder.checks.keras_regularization import inputs
+from autograder.reference_agreement import Tolerance
 from autograder.sandbox.probes import model_behaviour, model_config
 
 
@@ -111,3 +114,18 @@ PRECOMPUTED: dict[str, Callable[[ModuleType], Any]] = {
     "forecaster": _cases("forecaster", forecaster, inputs.FORECASTER_CASES, binary=False),
     "early_stopping": early_stopping,
 }
+
+RANDOM = tuple(
+    f"dropout_model/{name}/behaviour/train_losses" for name, arguments in inputs.DROPOUT_CASES.items() if arguments.get("rate") != 0.0
+)
+"""Training through dropout draws masks, each backend and device its own: the checks compare
+training losses of dropout models only at rate 0 (``dropout_model.py``), and so does this."""
+_OUTPUT = Tolerance(inputs.RTOL_OUTPUT, inputs.ATOL_OUTPUT)
+TOLERANCES = {
+    "*/behaviour/called": _OUTPUT,
+    "*/behaviour/predicted": _OUTPUT,
+    "*/behaviour/penalty": Tolerance(inputs.RTOL_PENALTY, inputs.ATOL_PENALTY),
+    "*/behaviour/train_losses": Tolerance(inputs.RTOL_TRAIN, inputs.ATOL_TRAIN),
+}
+"""What ``models.expect_behaviour`` allows each probe's value; configs, hidden inputs, vectors and
+early stopping's epochs are compared exactly."""

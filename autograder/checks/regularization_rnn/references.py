@@ -4,8 +4,11 @@
 student returned: Keras never runs on student values in the grader. Everything
 returned is plain data (numpy arrays,
 floats, bools, str, dicts with str keys). Only the Keras 3 API is used, so the
-same code runs under every Keras backend; the one backend-specific piece is
-the autodiff in :func:`_gradient`, which imports its backend inside its branch.
+same code runs under every Keras backend, with or without TensorFlow installed;
+the one backend-specific piece is the autodiff in :func:`_gradient`, one branch
+per backend.
+``RANDOM`` and ``TOLERANCES`` say how two computations of these entries (GPU and
+CPU, or two backends) may differ (:mod:`autograder.reference_agreement`).
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from typing import Any, Callable
 import numpy as np
 
 from autograder.checks.regularization_rnn import inputs
+from autograder.reference_agreement import EXACT, Tolerance
 
 FLOATX = "float32"
 
@@ -41,9 +45,7 @@ def _gradient(keras: ModuleType, fn: Callable[[Any], Any], x: np.ndarray) -> np.
 
         return np.asarray(jax.grad(fn)(jnp.asarray(x)))
     if backend == "torch":
-        import torch
-
-        tensor = torch.tensor(x, requires_grad=True)
+        tensor = keras.ops.convert_to_tensor(x).detach().requires_grad_(True)  # on Keras's device, beside its other tensors
         fn(tensor).backward()
         return tensor.grad.detach().cpu().numpy()
     raise NotImplementedError(f"no autodiff route for the {backend} backend")
@@ -132,34 +134,28 @@ def softmax_values(keras: ModuleType) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------- rnn_shaping
-def _windows(keras: ModuleType, series: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """All T-L windows and their next steps, as timeseries_dataset_from_array gives them.
+def _windows(series: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """All T-L windows and their next steps, as ``timeseries_dataset_from_array(data=series[:-1],
+    targets=series[L:], sequence_length=L, shuffle=False)`` gives them, by plain indexing.
 
-    The documented ``data=series[:-L]`` would stop L-1 windows early;
-    ``data=series[:-1]`` lets the last window end at T-2 with target T-1.
+    The function needs tf.data or grain, which a grader with only torch or JAX lacks. Its
+    semantics (Keras's ``timeseries_dataset_utils``): with stride and sampling rate 1 it yields
+    ``len(data) - (L - 1)`` windows, fewer if ``targets`` is shorter; window i is
+    ``data[i:i+L]`` and its target ``targets[i]``. With ``data = series[:-1]`` that is T-L windows
+    ``series[i:i+L]`` with targets ``series[i+L]``: the last window ends at T-2, its target is
+    T-1. (The documented ``data=series[:-L]`` would stop L-1 windows early.) The equality
+    with the real function is tested wherever TensorFlow is installed.
     """
-    arguments = dict(data=series[:-1], targets=series[length:], sequence_length=length, batch_size=len(series), shuffle=False)
-    try:
-        dataset = keras.utils.timeseries_dataset_from_array(**arguments)  # tf.data (needs tensorflow installed)
-    except ImportError:
-        dataset = keras.utils.timeseries_dataset_from_array(**arguments, format="grain")
-    xs, ys = [], []
-    for batch_x, batch_y in dataset:
-        xs.append(_batch_numpy(batch_x))
-        ys.append(_batch_numpy(batch_y))
-    return np.concatenate(xs).astype(np.float64), np.concatenate(ys).astype(np.float64)
-
-
-def _batch_numpy(batch: Any) -> np.ndarray:
-    """A tf.data batch (an eager tensor, whatever the Keras backend) or a grain one (numpy)."""
-    return np.asarray(batch.numpy() if hasattr(batch, "numpy") else batch)
+    starts = np.arange(len(series) - length)
+    x = series[starts[:, None] + np.arange(length)[None, :]]
+    return x.astype(np.float64), series[length:].astype(np.float64)
 
 
 def windows(keras: ModuleType) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return {
-        "multi": _windows(keras, inputs.SERIES_MULTI, inputs.LENGTH_MULTI),
+        "multi": _windows(inputs.SERIES_MULTI, inputs.LENGTH_MULTI),
         # A 1-D series is one feature: Keras is given it with its feature axis.
-        "one_feature": _windows(keras, inputs.SERIES_1D[:, None], inputs.LENGTH_1D),
+        "one_feature": _windows(inputs.SERIES_1D[:, None], inputs.LENGTH_1D),
     }
 
 
@@ -171,3 +167,11 @@ PRECOMPUTED: dict[str, Callable[[ModuleType], Any]] = {
     "softmax": softmax_values,
     "windows": windows,
 }
+
+RANDOM = ("dropout_value_sets",)
+"""Drawn by Keras's Dropout from a seed: each backend and device draws its own masks."""
+TOLERANCES = {
+    "windows": EXACT,
+    "*": Tolerance(inputs.RTOL, inputs.ATOL),
+}
+"""Windows are compared exactly by the checks; every other entry with the assignment's one tolerance."""
