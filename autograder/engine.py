@@ -18,9 +18,11 @@ from autograder.assignment import Assignment, Exercise, load_assignment
 from autograder.checks.api import Check, collect_checks
 from autograder.reference import KerasReferences, References
 from autograder.results import ExerciseGrade, SubmissionGrade
-from autograder.rubric import FAILURE_SENTENCES, CheckOutcome, grade_exercise
+from autograder.protocol import Remembering
+from autograder.rubric import CheckOutcome, grade_exercise
 from autograder.sandbox.deadlines import Allowance
 from autograder.sandbox.pool import CellsDied, Sandbox, SandboxPool, SandboxSettings
+from autograder.status import Status
 from autograder.submissions import Submission
 
 MAX_SESSIONS = 8
@@ -53,7 +55,7 @@ class Grader:
     def grade(self, submission: Submission) -> Graded:
         started = time.perf_counter()
         if submission.problem:
-            status = "no notebook" if submission.notebook is None else "unreadable"
+            status = Status.NO_NOTEBOOK if submission.notebook is None else Status.UNREADABLE
             runs = {e.name: ExerciseRun(ExerciseGrade(e.name, 0, e.points, status, (submission.problem,)), (), ()) for e in self.assignment.exercises}
         else:
             runs = self._contained(submission)
@@ -79,9 +81,9 @@ class Grader:
                 detail = traceback.format_exc(limit=3)[-1500:]
                 failed = next(e for e in self.assignment.exercises if e.name not in runs)
                 print(f"autograder: grading {failed.name} of one submission failed:\n{detail}", file=sys.stderr)
-                runs[failed.name] = _failed(failed, "error", detail)
+                runs[failed.name] = _failed(failed, Status.ERROR, detail)
         for exercise in self.assignment.exercises:
-            runs.setdefault(exercise.name, _failed(exercise, "timeout" if allowance.spent else "crashed"))
+            runs.setdefault(exercise.name, _failed(exercise, Status.TIMEOUT if allowance.spent else Status.CRASHED))
         return runs
 
     def _session(
@@ -101,7 +103,7 @@ class Grader:
                 for exercise in todo:
                     session.begin_exercise()
                     grade, outcomes = grade_exercise(
-                        exercise, self.checks[exercise.name], session.defined, session, self.references,
+                        exercise, self.checks[exercise.name], session.defined, Remembering(session), self.references,
                         "".join(_section(session.printed, owners, exercise.name)),
                     )
                     errors = tuple(_section(session.cell_errors, owners, exercise.name))
@@ -140,11 +142,11 @@ def _record(assignment: Assignment, submission: Submission, runs: dict[str, Exer
 
 def not_graded(assignment: Assignment, submission: Submission) -> Graded:
     """Every exercise as an 'error': what a submission gets should grading it fail outside any exercise."""
-    return _record(assignment, submission, {e.name: _failed(e, "error") for e in assignment.exercises}, 0.0)
+    return _record(assignment, submission, {e.name: _failed(e, Status.ERROR) for e in assignment.exercises}, 0.0)
 
 
-def _failed(exercise: Exercise, reason: str, detail: str = "") -> ExerciseRun:
-    grade = ExerciseGrade(exercise.name, 0, exercise.points, reason, (FAILURE_SENTENCES[reason],))
+def _failed(exercise: Exercise, reason: Status, detail: str = "") -> ExerciseRun:
+    grade = ExerciseGrade(exercise.name, 0, exercise.points, reason, (reason.sentence,))
     return ExerciseRun(grade, (), (detail,) if detail else ())
 
 

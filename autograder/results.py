@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from autograder.files import write_atomically
+from autograder.status import Status, status_of
 
 RESULTS_FILE = "results.jsonl"
 
@@ -30,9 +31,8 @@ class ExerciseGrade:
     exercise: str
     score: int
     max_score: int
-    status: str
-    """'graded', or why the checks could not run: 'missing', 'timeout',
-    'memory', 'crashed', 'error' (the grader's own fault), 'no notebook', 'unreadable'."""
+    status: Status
+    """GRADED, or why the checks could not run (see :class:`~autograder.status.Status`)."""
     feedback: tuple[str, ...] = ()
     """One sentence per lost point, naming the property and its lecture."""
     printed: str = ""
@@ -75,7 +75,8 @@ class SubmissionGrade:
         """A record as ``to_json`` wrote it; one written before timestamps or public checks
         were kept has none."""
         exercises = tuple(
-            ExerciseGrade(**{**e, "feedback": tuple(e["feedback"]), "public_checks": tuple(PublicCheck(**p) for p in e.get("public_checks", ()))})
+            ExerciseGrade(**{**e, "status": status_of(e["status"]), "feedback": tuple(e["feedback"]),
+                             "public_checks": tuple(PublicCheck(**p) for p in e.get("public_checks", ()))})
             for e in data.pop("exercises")
         )
         stamp = data.pop("timestamp", None)

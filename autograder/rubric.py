@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from autograder.assignment import Exercise
-from autograder.checks.api import Check, SandboxFailure, Student, call_check
+from autograder.checks.api import Check, call_check
+from autograder.protocol import Answerer, SandboxFailure, Student
 from autograder.results import ExerciseGrade, PublicCheck
 from autograder.rounds import run_side_by_side
+from autograder.status import Status
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,10 @@ class CheckOutcome:
     """What the check earns when it passes, under ``cases`` scoring."""
 
 
-def run_checks(checks: list[Check], student: Student, reference: Any) -> list[CheckOutcome]:
+def run_checks(checks: list[Check], answerer: Answerer, reference: Any) -> list[CheckOutcome]:
     """Every check's outcome, the checks run side by side (:mod:`autograder.rounds`);
     a SandboxFailure propagates, since nothing after it can be trusted."""
-    return run_side_by_side([_judged(check, reference) for check in checks], student)
+    return run_side_by_side([_judged(check, reference) for check in checks], answerer)
 
 
 def _judged(check: Check, reference: Any) -> Callable[[Student], CheckOutcome]:
@@ -93,7 +95,7 @@ def grade_exercise(
     exercise: Exercise,
     checks: list[Check],
     defined: set[str],
-    student: Student,
+    answerer: Answerer,
     reference: Any,
     printed: str = "",
 ) -> tuple[ExerciseGrade, list[CheckOutcome]]:
@@ -102,22 +104,14 @@ def grade_exercise(
     if missing:
         names = ", ".join(f"`{f}`" for f in missing)
         sentence = f"{names} {'is' if len(missing) == 1 else 'are'} not defined as a function after running your notebook up to this exercise."
-        return ExerciseGrade(exercise.name, 0, exercise.points, "missing", (sentence,), printed, public_checks(checks, [])), []
+        return ExerciseGrade(exercise.name, 0, exercise.points, Status.MISSING, (sentence,), printed, public_checks(checks, [])), []
     try:
-        outcomes = run_checks(checks, student, reference)
+        outcomes = run_checks(checks, answerer, reference)
     except SandboxFailure as failure:
-        sentences = (FAILURE_SENTENCES[failure.reason],)
+        sentences = (failure.reason.sentence,)
         return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, sentences, printed, public_checks(checks, [])), []
     grade = ExerciseGrade(
-        exercise.name, score(outcomes, exercise.points, exercise.scoring), exercise.points, "graded",
+        exercise.name, score(outcomes, exercise.points, exercise.scoring), exercise.points, Status.GRADED,
         lost_point_sentences(outcomes), printed, public_checks(checks, outcomes),
     )
     return grade, outcomes
-
-
-FAILURE_SENTENCES = {
-    "timeout": "Your code for this exercise ran past the time limit and was stopped.",
-    "memory": "Your code for this exercise used more memory than allowed and was stopped.",
-    "crashed": "The process running your code for this exercise ended unexpectedly (it exited or was killed).",
-    "error": "The grader itself failed while judging this exercise (not your code's fault); ask your instructor to look at it.",
-}

@@ -37,6 +37,7 @@ from autograder.grading import read_class  # noqa: E402
 from autograder.reference import KerasReferences  # noqa: E402
 from autograder.samples import build_class  # noqa: E402
 from autograder.sandbox.pool import SandboxPool, SandboxSettings  # noqa: E402
+from autograder.protocol import Student
 from measure import REPO, graded_twice, median, nbgrader_run, where_measured  # noqa: E402
 
 NAME = "keras_regularization"
@@ -170,7 +171,7 @@ def breakdown(course: Course, submitted: Path) -> dict:
                 for name, probe, extra in (("build", None, ()), ("config_probe", "model_config", ()), ("behaviour_probe", "model_behaviour", probe_args)):
                     session.begin_exercise()
                     started = time.perf_counter()
-                    session.inspect(probe, "build_l2_model", (), arguments, extra)
+                    Student(session).inspect(probe, "build_l2_model", (), arguments, extra)
                     timings[name].append(time.perf_counter() - started)
     pool.close()
     from autograder.engine import Grader

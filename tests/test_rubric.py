@@ -50,8 +50,8 @@ def _otter_like_checks():
 def test_public_checks_are_recorded_with_their_outcome_and_hidden_ones_are_not():
     checks = _otter_like_checks()
     exercise = Exercise("q1", "q1", ("f",), "question q1", points=3, scoring="cases")
-    grade, _ = grade_exercise(exercise, checks, {"f"}, student=None, reference=None)
+    grade, _ = grade_exercise(exercise, checks, {"f"}, answerer=None, reference=None)
     assert grade.score == 1
     assert grade.public_checks == (PublicCheck("q1: public test 1 passes (see question q1).", True), PublicCheck("q1: public test 2 passes (see question q1).", False))
-    missing, _ = grade_exercise(exercise, checks, set(), student=None, reference=None)
+    missing, _ = grade_exercise(exercise, checks, set(), answerer=None, reference=None)
     assert [p.passed for p in missing.public_checks] == [False, False], "checks that could not run failed"

@@ -18,66 +18,12 @@ import functools
 import inspect
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
 import numpy as np
 
-from autograder.values import Call, Interaction, Opaque, RaisedError, Returned, Rng  # noqa: F401  (the checks' vocabulary)
-
-
-class SandboxFailure(Exception):
-    """The student's process died, hung or ran out of memory during a call.
-
-    It ends the exercise: no later check can trust that process any more.
-    """
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Student(Protocol):
-    """The only way a check reaches student code."""
-
-    def call(self, function: str, *args: Any, **kwargs: Any) -> Returned: ...
-
-    def calls(self, calls: list[Call]) -> list[Returned]:
-        """Each call made in order, as ``call`` one after another would make them
-        (generators carry over; one that raises does not stop the next), in one
-        round trip to the student's process."""
-        ...
-
-    def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
-        """Call ``function`` and return the report of the sandbox probe ``probe`` on what it
-        returned (:mod:`autograder.sandbox.probes`): how a check learns about a Keras model
-        that never leaves the student's process. The report is as hostile as any value."""
-        ...
-
-    def interact(self, sources: list[str]) -> list[Interaction]:
-        """Run each statement as a doctest example would, in the student's namespace:
-        only what it printed (an expression's repr included) or raised comes back."""
-        ...
-
-
-@dataclass(frozen=True)
-class Request:
-    """One question a check put to its :class:`Student`, held back so that the
-    questions every check of an exercise reached at once go out together
-    (:mod:`autograder.rounds`): ``method`` is the Student method's name."""
-
-    method: str
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any] = field(default_factory=dict)
-
-    def ask(self, student: Student) -> Any:
-        """Put it to ``student`` on its own, as the check would have."""
-        return getattr(student, self.method)(*self.args, **self.kwargs)
-
-
-class Answers(Protocol):
-    """A Student that answers a whole round of requests at once, in order."""
-
-    def answer(self, requests: list[Request]) -> list[Any]: ...
+from autograder.protocol import SandboxFailure, Student  # noqa: F401  (the checks' vocabulary)
+from autograder.values import Call, Interaction, Opaque, RaisedError, Returned, Rng  # noqa: F401
 
 
 class StudentRaised(AssertionError):

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import CHECKS_ROOT, load_assignment
-from autograder.checks.trusted import TrustedStudent
+from autograder.checks.trusted import trusted_student
+from autograder.protocol import Student
 from autograder.reference import KerasReferences
 from autograder.solution import import_solution
 
@@ -30,8 +31,8 @@ def _assignment_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def student(request: pytest.FixtureRequest) -> TrustedStudent:
-    return TrustedStudent(import_solution(_assignment_name(request)))
+def student(request: pytest.FixtureRequest) -> Student:
+    return trusted_student(import_solution(_assignment_name(request)))
 
 
 @pytest.fixture(scope="session")

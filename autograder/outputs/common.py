@@ -16,27 +16,17 @@ from autograder.assignment import Assignment, Exercise, available_assignments
 from autograder.course import Course
 from autograder.errors import UserError
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
+from autograder.status import Status
 from autograder.text import clean_text, csv_cell, hash_tag
 
-STATUS_TEXT = {
-    "graded": "graded",
-    "missing": "function not defined",
-    "timeout": "timed out",
-    "memory": "stopped: too much memory",
-    "crashed": "crashed",
-    "no notebook": "no notebook",
-    "unreadable": "notebook unreadable",
-    "not graded": "not graded",
-    "error": "grader error",
-}
-"""Statuses as a grader or a student reads them; unknown ones are shown as they are."""
 
 _SAFE = re.compile(r"[^A-Za-z0-9._@+-]")
 FILE_NAME_LIMIT = 100
 
 
-def status_text(status: str) -> str:
-    return STATUS_TEXT.get(status, status)
+def status_text(status: Status | str) -> str:
+    """A status as a grader or a student reads it, in every output; an unknown one as it is."""
+    return status.text if isinstance(status, Status) else str(status)
 
 
 def sorted_records(records: Iterable[SubmissionGrade]) -> list[SubmissionGrade]:
@@ -58,7 +48,7 @@ def exercise_grades(assignment: Assignment, record: SubmissionGrade) -> list[Exe
         grade = by_name.pop(exercise.name, None)
         if grade is None:
             reason = record.problem or "This exercise was not graded."
-            grade = ExerciseGrade(exercise.name, 0, exercise.points, "not graded", (reason,))
+            grade = ExerciseGrade(exercise.name, 0, exercise.points, Status.NOT_GRADED, (reason,))
         grades.append(grade)
     grades.extend(by_name.values())  # exercises the assignment no longer lists: keep, never drop
     return grades
@@ -66,7 +56,7 @@ def exercise_grades(assignment: Assignment, record: SubmissionGrade) -> list[Exe
 
 def needs_attention(record: SubmissionGrade) -> bool:
     """A submission that could not be graded normally: a problem, or an exercise not 'graded'."""
-    return record.problem is not None or any(e.status != "graded" for e in record.exercises)
+    return record.problem is not None or any(e.status != Status.GRADED for e in record.exercises)
 
 
 def safe_file_name(student_id: str) -> str:

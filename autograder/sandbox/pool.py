@@ -28,17 +28,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
-from autograder.checks.api import Request, SandboxFailure
 from autograder.errors import UserError
+from autograder.protocol import CallRequest, CallsRequest, InspectRequest, InteractRequest, Request, SandboxFailure
 from autograder.sandbox import confinement as confinements
 from autograder.sandbox.confinement import Confinement
 from autograder.sandbox.deadlines import WALL_FACTOR, Allowance, Deadline
-from autograder.sandbox.wire import BATCH_LIMITS, REPLY_LIMITS, Budget, WireError, read_frame, to_bytes, write_frame
+from autograder.sandbox.wire import BATCH_LIMITS, REPLY_LIMITS, Budget, WireError, read_frame, write_frame
 from autograder.sandbox.world import World, base_interpreter, build_world
+from autograder.status import Status
 from autograder.text import clean_text
-from autograder.values import Call, Interaction, Opaque, RaisedError, Returned, Rng
+from autograder.values import Call, Interaction, Opaque, RaisedError, Returned
 
 CELL_GRACE = 5.0
 START_TIMEOUT = 60.0
@@ -62,7 +63,7 @@ class SandboxBroken(Exception):
 class CellsDied(Exception):
     """The student process died or hung while running the cells."""
 
-    def __init__(self, cell: int | None, reason: str) -> None:
+    def __init__(self, cell: int | None, reason: Status) -> None:
         super().__init__(reason)
         self.cell, self.reason = cell, reason
 
@@ -302,7 +303,8 @@ def _text(value: Any, limit: int) -> str:
 
 
 class Session:
-    """One student process for one exercise: the checks' :class:`Student`."""
+    """One student process: it runs the notebook's cells, then answers the checks' requests
+    (an :class:`~autograder.protocol.Answerer`) exercise after exercise."""
 
     def __init__(self, sandbox: Sandbox, channel: socket.socket, allowance: Allowance, cpu_start: float, memory_before: int) -> None:
         self.sandbox = sandbox
@@ -314,8 +316,7 @@ class Session:
         self.cell_errors: dict[int, str] = {}
         self.printed: dict[int, str] = {}
         """What each cell printed; nothing printed during the checks' calls is kept."""
-        self.dead: str | None = None
-        self._reports: dict[bytes, Returned] = {}
+        self.dead: Status | None = None
         self._untouched = False
         """The exercise phase began and nothing was asked since: beginning it again changes nothing."""
 
@@ -333,14 +334,13 @@ class Session:
             return
         self.begin_phase(self.sandbox.settings.exercise_seconds)
         self.memory_before = self.sandbox.memory_events()
-        self._reports.clear()
         self._untouched = True
 
-    def _reason(self, error: BaseException) -> str:
+    def _reason(self, error: BaseException) -> Status:
         time.sleep(0.01)
         if self.sandbox.memory_events() > self.memory_before:
-            return "memory"
-        return "timeout" if isinstance(error, TimeoutError) else "crashed"
+            return Status.MEMORY
+        return Status.TIMEOUT if isinstance(error, TimeoutError) else Status.CRASHED
 
     def _read(self) -> Any:
         return read_frame(self.stream, REPLY_LIMITS)
@@ -376,33 +376,16 @@ class Session:
         except BROKEN as error:
             raise CellsDied(current, self._reason(error)) from error
 
-    def call(self, function: str, *args: Any, **kwargs: Any) -> Returned:
-        return self.answer([Request("call", (function, *args), kwargs)])[0]
-
-    def calls(self, calls: list[Call]) -> list[Returned]:
-        """Every call in one message and one reply, made in order in the student's process."""
-        return self.answer([Request("calls", (list(calls),))])[0]
-
-    def inspect(self, probe: str | None, function: str, args: tuple = (), kwargs: dict | None = None, probe_args: tuple = ()) -> Returned:
-        """Call ``function``, then apply the sandbox's ``probe`` to what it returned
-        (see :mod:`autograder.sandbox.probes`): the value comes back as the probe's report."""
-        return self.answer([Request("inspect", (probe, function, tuple(args), kwargs, tuple(probe_args)))])[0]
-
-    def interact(self, sources: list[str]) -> list[Interaction]:
-        """Run each statement as a doctest example would, in the student's namespace."""
-        return self.answer([Request("interact", (list(sources),))])[0]
-
-    def answer(self, requests: list[Request]) -> list[Any]:
+    def answer(self, requests: Sequence[Request]) -> list[Any]:
         """Every request of a round (:mod:`autograder.rounds`) in one message, made
         in order in the student's process, with one reply frame per item and all
-        of them in one read; what each request's method returns, in order. Any
-        reply out of the protocol ends the session."""
+        of them in one read; each request's answer, in order. Any reply out of
+        the protocol ends the session."""
         if self.dead:
             raise SandboxFailure(self.dead)
         self._untouched = False
         items: list[dict[str, Any]] = []
-        sent: dict[bytes, int] = {}
-        finish = [self._plan(request, items, sent) for request in requests]
+        finish = [self._plan(request, items) for request in requests]
         replies = self._exchange(items) if items else []
         try:
             return [done(replies) for done in finish]
@@ -410,57 +393,23 @@ class Session:
             self.dead = self._reason(failure)
             raise SandboxFailure(self.dead) from failure
 
-    def _plan(self, request: Request, items: list[dict[str, Any]], sent: dict[bytes, int]) -> Callable[[list[dict[str, Any]]], Any]:
+    def _plan(self, request: Request, items: list[dict[str, Any]]) -> Callable[[list[dict[str, Any]]], Any]:
         """Add what ``request`` needs sent to ``items``; how to build its answer from the replies."""
-        method, args = request.method, request.args
-        if method == "interact":
-            (sources,) = args
-            slot = len(items)
-            items.append({"op": "interact", "sources": list(sources)})
-            return lambda replies: _interactions(replies[slot], len(sources))
-        if method == "calls":
-            (calls,) = args
-            first = len(items)
-            items.extend(_call_item(c.function, c.args, c.kwargs, c.see_arguments) for c in calls)
-            return lambda replies: [self._returned(replies[first + i], c.see_arguments) for i, c in enumerate(calls)]
-        if method == "call":
-            function, *positional = args
-            item, probe = _call_item(function, tuple(positional), request.kwargs), None
-        elif method == "inspect":
-            probe, function, call_args, call_kwargs, probe_args = args
-            item = _call_item(function, tuple(call_args), dict(call_kwargs or {}))
-            if probe:
-                item |= {"probe": probe, "probe_args": tuple(probe_args)}
-        else:
-            raise ValueError(f"a Student has no method {method!r}")
-        if not (method == "inspect" and probe):
-            slot = len(items)
-            items.append(item)
-            return lambda replies: self._returned(replies[slot])
-        return self._plan_probe(item, items, sent)
-
-    def _plan_probe(self, item: dict[str, Any], items: list[dict[str, Any]], sent: dict[bytes, int]) -> Callable[[list[dict[str, Any]]], Any]:
-        """Within one exercise the same probe question is answered once: several checks read
-        one model's report, and asking again would only build the same model again. A question
-        that hands the student a generator is always asked anew: it would draw anew."""
-        if _draws(item):
-            slot = len(items)
-            items.append(item)
-            return lambda replies: self._returned(replies[slot])
-        key = to_bytes(item)
-        if key in self._reports:
-            return lambda replies: self._reports[key]
-        if key not in sent:
-            sent[key] = len(items)
-            items.append(item)
-        slot = sent[key]
-
-        def done(replies: list[dict[str, Any]]) -> Returned:
-            if key not in self._reports:
-                self._reports[key] = self._returned(replies[slot])
-            return self._reports[key]
-
-        return done
+        first = len(items)
+        match request:
+            case CallRequest(call):
+                items.append(_call_item(call))
+                return lambda replies: self._returned(replies[first], call.see_arguments)
+            case CallsRequest(calls):
+                items.extend(_call_item(call) for call in calls)
+                return lambda replies: [self._returned(replies[first + i], c.see_arguments) for i, c in enumerate(calls)]
+            case InspectRequest(call, probe, probe_args):
+                items.append(_call_item(call) | {"probe": probe, "probe_args": tuple(probe_args)})
+                return lambda replies: self._returned(replies[first])
+            case InteractRequest(sources):
+                items.append({"op": "interact", "sources": list(sources)})
+                return lambda replies: _interactions(replies[first], len(sources))
+        raise TypeError(f"not a request: {request!r}")
 
     def _returned(self, reply: dict[str, Any], see_arguments: bool = False) -> Returned:
         """One call's reply, checked for the protocol's shape; a MemoryError in it ends the session."""
@@ -473,7 +422,7 @@ class Session:
         error = _raised(reply["error"]) if "error" in reply else None
         value = Opaque("too large to send") if reply.get("too_large") is True else reply["value"]
         if error is not None and error.is_a("MemoryError"):
-            self.dead = "memory"
+            self.dead = Status.MEMORY
             raise SandboxFailure(self.dead)
         return Returned(value, args_after, kwargs_after, error)
 
@@ -492,9 +441,9 @@ class Session:
         return replies
 
 
-def _call_item(function: str, args: tuple, kwargs: dict, see_arguments: bool = False) -> dict[str, Any]:
-    item = {"op": "call", "function": function, "args": tuple(args), "kwargs": dict(kwargs)}
-    return item | {"see_arguments": True} if see_arguments else item
+def _call_item(call: Call) -> dict[str, Any]:
+    item = {"op": "call", "function": call.function, "args": tuple(call.args), "kwargs": dict(call.kwargs)}
+    return item | {"see_arguments": True} if call.see_arguments else item
 
 
 def _interactions(reply: dict[str, Any], count: int) -> list[Interaction]:
@@ -502,17 +451,6 @@ def _interactions(reply: dict[str, Any], count: int) -> list[Interaction]:
     if type(results) is not list or len(results) != count:
         raise WireError("malformed interaction results")
     return [_interaction(item) for item in results]
-
-
-def _draws(value: Any) -> bool:
-    """The request hands the student a generator: asking again would draw anew, so it is never answered twice from memory."""
-    if isinstance(value, Rng):
-        return True
-    if isinstance(value, (tuple, list)):
-        return any(_draws(v) for v in value)
-    if isinstance(value, dict):
-        return any(_draws(v) for v in value.values())
-    return False
 
 
 def _interaction(item: Any) -> Interaction:

@@ -11,14 +11,14 @@ SECRET = "index 4999 is out of bounds for the hidden input"
 
 
 class Raising:
-    """A student whose every function raises ``type_name`` with a message quoting a hidden value."""
+    """An answerer whose every function raises ``type_name`` with a message quoting a hidden value."""
 
     def __init__(self, type_name: str, lineage: tuple[str, ...] | None = None) -> None:
         self.type_name = type_name
         self.lineage = lineage or (type_name, "Exception", "BaseException", "object")
 
-    def call(self, function: str, *args, **kwargs) -> Returned:
-        return Returned(None, args, kwargs, RaisedError(self.type_name, self.lineage, SECRET))
+    def answer(self, requests) -> list[Returned]:
+        return [Returned(None, error=RaisedError(self.type_name, self.lineage, SECRET)) for _ in requests]
 
 
 def _contract_checks():

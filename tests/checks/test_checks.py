@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 from autograder.assignment import Assignment, available_assignments, load_assignment
-from autograder.checks.api import Call, Check, Returned, call_check, collect_checks
-from autograder.checks.trusted import TrustedStudent
+from autograder.checks.api import Check, call_check, collect_checks
+from autograder.protocol import CallRequest, CallsRequest, Request
+from autograder.checks.trusted import TrustedAnswerer, trusted_student
 from autograder.reference import KerasReferences
 from autograder.rubric import grade_exercise
 from autograder.selfcheck import Mistake, load_mistakes, with_mistake
@@ -69,10 +70,10 @@ def defined_functions(module: types.ModuleType) -> set[str]:
     return {name for name, value in vars(module).items() if callable(value) and not isinstance(value, type)}
 
 
-def graded(name: str, exercise: str, module: types.ModuleType, student: Any, refs: dict[str, KerasReferences]):
+def graded(name: str, exercise: str, module: types.ModuleType, answerer: Any, refs: dict[str, KerasReferences]):
     with np.errstate(all="ignore"):
         return grade_exercise(
-            assignment(name).exercise(exercise), checks(name)[exercise], defined_functions(module), student, refs[name]
+            assignment(name).exercise(exercise), checks(name)[exercise], defined_functions(module), answerer, refs[name]
         )
 
 
@@ -84,13 +85,13 @@ def graded(name: str, exercise: str, module: types.ModuleType, student: Any, ref
 )
 def test_solution_passes_every_check(name, exercise, check_name, refs):
     (check_,) = [c for c in checks(name)[exercise] if c.name == check_name]
-    call_check(check_, {"student": TrustedStudent(import_solution(name)), "reference": refs[name]})
+    call_check(check_, {"student": trusted_student(import_solution(name)), "reference": refs[name]})
 
 
 @pytest.mark.parametrize("name, exercise", [(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
 def test_solution_scores_full_points(name, exercise, refs):
     module = import_solution(name)
-    grade, outcomes = graded(name, exercise, module, TrustedStudent(module), refs)
+    grade, outcomes = graded(name, exercise, module, TrustedAnswerer(module), refs)
     assert grade.score == grade.max_score == assignment(name).exercise(exercise).points, [o for o in outcomes if not o.passed]
 
 
@@ -99,7 +100,7 @@ def test_solution_scores_full_points(name, exercise, refs):
 @pytest.mark.parametrize("name, mistake", [(name, m) for name in ASSIGNMENTS for m in mistakes(name)], ids=lambda v: getattr(v, "name", v))
 def test_mistake_gets_expected_score(name, mistake, refs):
     module = module_of(mistake.name, with_mistake(solution(name), mistake))
-    grade, outcomes = graded(name, mistake.exercise, module, TrustedStudent(module), refs)
+    grade, outcomes = graded(name, mistake.exercise, module, TrustedAnswerer(module), refs)
     failed = [(o.check, o.tier, o.detail) for o in outcomes if not o.passed]
     assert grade.score == mistake.expected, f"{mistake.name}: score {grade.score} ({grade.status}), failed {failed}"
 
@@ -107,17 +108,21 @@ def test_mistake_gets_expected_score(name, mistake, refs):
 # ------------------------------------------------------------------ (c) hostile values
 
 class Poisoned:
-    """The solution, with ``bad`` in place of the first entry of every float it returns."""
+    """The solution, with ``bad`` in place of the first entry of every float its calls return."""
 
-    def __init__(self, student: TrustedStudent, bad: float) -> None:
-        self.student, self.bad, self.poisoned = student, bad, False
+    def __init__(self, answerer: TrustedAnswerer, bad: float) -> None:
+        self.answerer, self.bad, self.poisoned = answerer, bad, False
 
-    def call(self, function: str, *args: Any, **kwargs: Any) -> Returned:
-        returned = self.student.call(function, *args, **kwargs)
-        return replace(returned, value=self._poison(returned.value))
+    def answer(self, requests: list[Request]) -> list[Any]:
+        answers = self.answerer.answer(requests)
+        return [self._spoiled(request, answer) for request, answer in zip(requests, answers)]
 
-    def calls(self, calls: list[Call]) -> list[Returned]:
-        return [replace(returned, value=self._poison(returned.value)) for returned in self.student.calls(calls)]
+    def _spoiled(self, request: Request, answer: Any) -> Any:
+        if isinstance(request, CallRequest):
+            return replace(answer, value=self._poison(answer.value))
+        if isinstance(request, CallsRequest):
+            return [replace(returned, value=self._poison(returned.value)) for returned in answer]
+        return answer
 
     def _poison(self, value: Any) -> Any:
         if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size:
@@ -137,9 +142,9 @@ class Poisoned:
 @pytest.mark.parametrize("name, exercise", [(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
 def test_a_nan_or_infinity_in_an_answer_never_scores_full_points(name, exercise, bad, refs):
     module = import_solution(name)
-    student = Poisoned(TrustedStudent(module), bad)
-    grade, _ = graded(name, exercise, module, student, refs)
-    if not student.poisoned:
+    answerer = Poisoned(TrustedAnswerer(module), bad)
+    grade, _ = graded(name, exercise, module, answerer, refs)
+    if not answerer.poisoned:
         pytest.skip(f"{exercise} returns no float")
     assert grade.score < grade.max_score
 

@@ -6,14 +6,15 @@ import types
 import pytest
 
 from autograder.checks.otter_cases import expect_doctest, expect_no_exception
-from autograder.checks.trusted import TrustedStudent
+from autograder.checks.trusted import trusted_student
+from autograder.protocol import Student
 from autograder.rubric import CheckOutcome, score
 
 
-def _student(code: str) -> TrustedStudent:
+def _student(code: str) -> Student:
     module = types.ModuleType("submission")
     exec(code, vars(module))
-    return TrustedStudent(module)
+    return trusted_student(module)
 
 
 def test_doctest_passes_and_fails_on_output():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
-from autograder.checks.api import SandboxFailure
+from autograder.checks.api import SandboxFailure, Student
 from autograder.sandbox.confinement import Confinement
 from autograder.sandbox.pool import SandboxPool, SandboxSettings
 
@@ -43,7 +43,7 @@ def try_routes(pool: SandboxPool) -> dict[str, object]:
         with pool.checkout() as box:
             try:
                 with box.session([(0, source)], ["f"]) as session:
-                    returned = session.call("f")
+                    returned = Student(session).call("f")
                     met[name] = returned.value if returned.error is None else f"raised {returned.error.type_name}"
             except SandboxFailure as failure:
                 met[name] = f"failure: {failure.reason}"

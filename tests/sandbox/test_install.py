@@ -19,12 +19,13 @@ pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here:
 SCRIPT = """
 import json, autograder
 from autograder.sandbox.pool import SandboxPool, SandboxSettings
+from autograder.protocol import Student
 pool = SandboxPool(SandboxSettings(timeout=5, memory_mb=768), 1)
 source = ("import numpy, scipy.linalg\\nimport importlib.util, os\\n"
           "def f():\\n    return [numpy.ones(3).sum().item(), float(scipy.linalg.det(numpy.eye(2))),"
           " importlib.util.find_spec('autograder.checks') is None, os.listdir('/site-packages').count('autograder')]")
 with pool.checkout() as box, box.session([(0, source)], ["f"]) as session:
-    returned = session.call("f")
+    returned = Student(session).call("f")
 pool.close()
 print(json.dumps({"package": autograder.__file__, "value": returned.value, "error": repr(returned.error)}))
 """

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from autograder.files import cache_dir
-from autograder.checks.api import Call, Opaque, Rng, SandboxFailure
+from autograder.checks.api import Call, Opaque, Rng, SandboxFailure, Student
 from autograder.sandbox.confinement import detect
 from autograder.sandbox.pool import CellsDied, SandboxPool, SandboxSettings
 from autograder.sandbox.syscall_numbers import NUMBERS
@@ -49,7 +49,7 @@ def run(sandbox, body: str, *args, cells: list[str] = (), function: str = "f"):
     source = f"def {function}(*args, **kwargs):\n" + "\n".join("    " + line for line in body.splitlines())
     numbered = [(i, c) for i, c in enumerate([*cells, source])]
     with sandbox.session(numbered, [function]) as session:
-        return session.call(function, *args), session
+        return Student(session).call(function, *args), session
 
 
 def test_student_runs_unprivileged_in_its_own_scratch(sandbox):
@@ -221,7 +221,7 @@ def test_the_replies_of_one_round_share_one_budget(sandbox):
     """Each reply may be as large as one reply may be; together they stay under BATCH_LIMITS, so what would not fit arrives as too large."""
     source = "import numpy as np\ndef f():\n    return np.zeros(40_000_000, np.uint8)"
     with sandbox.session([(0, source)], ["f"]) as session:
-        first, second = session.calls([Call.of("f"), Call.of("f")])
+        first, second = Student(session).calls([Call.of("f"), Call.of("f")])
     assert first.value.shape == (40_000_000,) and second.value == Opaque("too large to send")
 
 
@@ -234,7 +234,7 @@ def test_forged_replies_beyond_the_round_budget_are_refused(sandbox):
     source = "def f():\n" + "\n".join("    " + line for line in forge.splitlines())
     with sandbox.session([(0, source)], ["f"]) as session:
         with pytest.raises(SandboxFailure) as failure:
-            session.calls([Call.of("f"), Call.of("f")])
+            Student(session).calls([Call.of("f"), Call.of("f")])
     assert failure.value.reason == "crashed"
     assert run(sandbox, "return 7")[0].value == 7
 
@@ -303,8 +303,8 @@ def test_returned_objects_are_plain_data_only(sandbox):
 def test_arguments_after_the_call_come_back_only_when_asked(sandbox):
     source = "def f(x):\n    x[0] = 99"
     with sandbox.session([(0, source)], ["f"]) as session:
-        watched, unwatched = session.calls([Call.watching("f", np.zeros(3)), Call.of("f", np.zeros(3))])
-        plain = session.call("f", np.zeros(3))
+        watched, unwatched = Student(session).calls([Call.watching("f", np.zeros(3)), Call.of("f", np.zeros(3))])
+        plain = Student(session).call("f", np.zeros(3))
     assert watched.args_after[0][0] == 99 and watched.kwargs_after == {}
     assert unwatched.args_after is None and plain.args_after is None
 
@@ -313,7 +313,7 @@ def test_one_generator_is_shared_between_calls_of_a_session(sandbox):
     source = "def f(rng):\n    return rng.random(3)"
     with sandbox.session([(0, source)], ["f"]) as session:
         g = Rng(7)
-        first, second, fresh = session.call("f", g), session.call("f", g), session.call("f", Rng(7))
+        first, second, fresh = Student(session).call("f", g), Student(session).call("f", g), Student(session).call("f", Rng(7))
     assert not np.array_equal(first.value, second.value)
     assert np.array_equal(first.value, fresh.value)
 
@@ -322,7 +322,7 @@ def test_calls_in_one_message_behave_as_calls_one_after_another(sandbox):
     source = "def f(rng, fail=False):\n    if fail:\n        raise ValueError('no')\n    return rng.random(3)"
     with sandbox.session([(0, source)], ["f"]) as session:
         g = Rng(7)
-        first, failed, second, fresh = session.calls([Call.of("f", g), Call.of("f", g, fail=True), Call.of("f", g), Call.of("f", Rng(7))])
+        first, failed, second, fresh = Student(session).calls([Call.of("f", g), Call.of("f", g, fail=True), Call.of("f", g), Call.of("f", Rng(7))])
     assert failed.error.is_a("ValueError") and failed.value is None
     assert not np.array_equal(first.value, second.value)
     assert np.array_equal(first.value, fresh.value)
@@ -334,14 +334,14 @@ def test_a_forged_reply_to_calls_ends_only_the_exercise(sandbox, frame):
     source = "def f():\n" + "\n".join("    " + line for line in forge.splitlines())
     with sandbox.session([(0, source)], ["f"]) as session:
         with pytest.raises(SandboxFailure):
-            session.calls([Call.of("f"), Call.of("f")])
+            Student(session).calls([Call.of("f"), Call.of("f")])
     assert run(sandbox, "return 7")[0].value == 7
 
 
 def test_failed_and_hanging_cells_do_not_stop_later_cells(sandbox):
     cells = [(0, "raise ValueError('boom')"), (1, "import time\ntime.sleep(60)"), (2, "def f():\n    return 6")]
     with sandbox.session(cells, ["f"]) as session:
-        assert session.call("f").value == 6
+        assert Student(session).call("f").value == 6
     assert len(session.cell_errors) == 2
 
 
@@ -378,7 +378,7 @@ def test_cgroups_of_a_killed_grader_are_reaped(tmp_path):
 
 def test_interactions_run_as_doctest_examples_and_bring_back_only_output(sandbox):
     with sandbox.session([(0, "x = 2")], []) as session:
-        results = session.interact(["x + 1", "print('hi')", "y = x * 10", "y", "1 / 0"])
+        results = Student(session).interact(["x + 1", "print('hi')", "y = x * 10", "y", "1 / 0"])
     assert [r.output for r in results] == ["3\n", "hi\n", "", "20\n", ""]
     assert results[-1].error is not None and results[-1].error.is_a("ZeroDivisionError")
     assert all(r.error is None for r in results[:-1])
@@ -386,9 +386,9 @@ def test_interactions_run_as_doctest_examples_and_bring_back_only_output(sandbox
 
 def test_an_unknown_probe_is_an_error_of_that_call_only(sandbox):
     with sandbox.session([(0, "def f():\n    return 1")], ["f"]) as session:
-        probed = session.inspect("no such probe", "f")
+        probed = Student(session).inspect("no such probe", "f")
         assert probed.error is not None and probed.error.is_a("KeyError")
-        assert session.call("f").value == 1
+        assert Student(session).call("f").value == 1
 
 
 def test_kernel_keyrings_are_out_of_reach(sandbox):

@@ -20,6 +20,7 @@ from autograder.grading import sandbox_settings
 from autograder.sandbox.confinement import detect
 from autograder.sandbox.pool import SandboxPool
 from autograder.sandbox.probes import PROBES
+from autograder.protocol import Student
 
 keras = pytest.importorskip("keras")
 
@@ -97,9 +98,9 @@ def test_tensorflow_keras_in_the_sandbox_is_keras_itself():
     pool = SandboxPool(settings, 1)
     try:
         with pool.checkout() as sandbox, sandbox.session([(0, source)], ["same", "build"]) as session:
-            assert session.call("same").value == [True, True, True, True, False]
-            spelled_tf = session.inspect("model_config", "build", ("tensorflow",)).value
-            spelled_keras = session.inspect("model_config", "build", ("keras",)).value
+            assert Student(session).call("same").value == [True, True, True, True, False]
+            spelled_tf = Student(session).inspect("model_config", "build", ("tensorflow",)).value
+            spelled_keras = Student(session).inspect("model_config", "build", ("keras",)).value
     finally:
         pool.close()
     assert spelled_tf["keras_model"] is True and spelled_tf == spelled_keras
