@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 from autograder.errors import UserError
+from autograder.sandbox.settings import StudentRuntime
 from autograder.solution import installed
 
 CHECKS_ROOT = Path(__file__).parent / "checks"
@@ -76,14 +77,8 @@ class Assignment:
     name: str
     exercises: tuple[Exercise, ...]
     modules: dict[str, ModuleType] = field(default_factory=dict, compare=False, repr=False)
-    student_packages: tuple[str, ...] = ("numpy", "scipy", "matplotlib", "pandas")
-    """Distributions students may import in the sandbox (with what they require); nothing else is there."""
-    preload: tuple[str, ...] = ("numpy", "numpy.random", "numpy.linalg", "numpy.fft")
-    """Modules each worker's zygote imports once, so no student process pays for them
-    (numpy loads random, linalg and fft lazily: 15 ms in every child that needs one)."""
-    sandbox_environment: tuple[tuple[str, str], ...] = ()
-    """Variables added to the zygote's fixed environment before it preloads (``KERAS_BACKEND``):
-    they choose how the preloaded modules start, and every student process inherits them."""
+    runtime: StudentRuntime = StudentRuntime()
+    """What its students' processes are given: packages, preloads, probes, shims."""
     gradescope: GradescopeSettings | None = None
     """otter's Gradescope shape for an imported otter assignment; None (our own assignments): one
     visible entry per exercise, since our feedback sentences never name hidden values."""

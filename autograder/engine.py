@@ -21,7 +21,9 @@ from autograder.results import ExerciseGrade, SubmissionGrade
 from autograder.protocol import Remembering
 from autograder.rubric import CheckOutcome, grade_exercise
 from autograder.sandbox.deadlines import Allowance
-from autograder.sandbox.pool import CellsDied, Sandbox, SandboxPool, SandboxSettings
+from autograder.sandbox.sandboxes import Sandbox, SandboxPool
+from autograder.sandbox.session import CellsDied
+from autograder.sandbox.settings import SandboxSettings
 from autograder.status import Status
 from autograder.submissions import Submission
 

@@ -22,7 +22,7 @@ from autograder.outputs.report import load_plotting
 from autograder.reference import KerasReferences, checks_digest
 from autograder.results import ResultStore, SubmissionGrade
 from autograder.sandbox.confinement import Confinement
-from autograder.sandbox.pool import SandboxSettings, confinement_for
+from autograder.sandbox.settings import SandboxSettings, confinement_for
 from autograder.submissions import Submission, read_submission, released_test_sources, student_folders
 from autograder.text import student_id_for
 
@@ -32,8 +32,7 @@ def sandbox_settings(args: argparse.Namespace, assignment: Assignment, hide: Ite
         raise CourseError("--timeout must be positive and --memory at least 64 MB.")
     return SandboxSettings(
         timeout=args.timeout, memory_mb=args.memory, allow_unconfined=args.allow_unconfined,
-        packages=assignment.student_packages, preload=assignment.preload,
-        environment=assignment.sandbox_environment, hide=tuple(str(p) for p in hide),
+        runtime=assignment.runtime, hide=tuple(str(p) for p in hide),
     )
 
 

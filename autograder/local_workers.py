@@ -38,8 +38,10 @@ from autograder.files import cache_dir
 from autograder.reference import KerasReferences
 from autograder.results import SubmissionGrade
 from autograder.sandbox.confinement import Confinement
-from autograder.sandbox.pool import SandboxPool, SandboxSettings
-from autograder.sandbox.world import World, build_world
+from autograder.sandbox.sandboxes import SandboxPool
+from autograder.sandbox.settings import SandboxSettings
+from autograder.sandbox.control import World
+from autograder.sandbox.world import build_world
 from autograder.submissions import Submission
 
 AHEAD = 2
@@ -67,7 +69,7 @@ class WorkerSetup:
 
 
 def worker_setup(assignment: str, settings: SandboxSettings, confinement: Confinement, device: str, outcomes: bool = False) -> WorkerSetup:
-    world = build_world(settings.packages, settings.hide)
+    world = build_world(settings.runtime.packages, settings.hide, bool(settings.runtime.shims))
     return WorkerSetup(assignment, settings, confinement, world, device, cache_dir(), outcomes)
 
 

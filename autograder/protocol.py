@@ -42,7 +42,7 @@ class CallsRequest:
 @dataclass(frozen=True)
 class InspectRequest:
     """Call a function and report on what it returned with the sandbox probe ``probe``
-    (:mod:`autograder.sandbox.probes`): answered by a :class:`Returned` holding the report."""
+    (an assignment family's probes, e.g. :mod:`autograder.families.keras.probes`): answered by a :class:`Returned` holding the report."""
 
     call: Call
     probe: str

@@ -21,7 +21,7 @@ from autograder.engine import Graded
 from autograder.grading import announce, sandbox_settings
 from autograder.local_workers import default_workers, grade_locally, start_fork_server, worker_setup
 from autograder.reference import KerasReferences
-from autograder.sandbox.pool import confinement_for
+from autograder.sandbox.settings import confinement_for
 from autograder.solution import Solution, installed
 from autograder.submissions import CODE, SOLUTION, Cell, Submission
 

@@ -31,7 +31,8 @@ from autograder.grading import read_class  # noqa: E402
 from autograder.reference import KerasReferences  # noqa: E402
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade  # noqa: E402
 from autograder.samples import build_class  # noqa: E402
-from autograder.sandbox.pool import SandboxPool, SandboxSettings  # noqa: E402
+from autograder.sandbox.sandboxes import SandboxPool  # noqa: E402
+from autograder.sandbox.settings import SandboxSettings  # noqa: E402
 from measure import REPO, graded_twice, median, nbgrader_run, where_measured  # noqa: E402
 
 NAME = "regularization_rnn"

@@ -36,7 +36,8 @@ from autograder.local_workers import default_workers  # noqa: E402
 from autograder.grading import read_class  # noqa: E402
 from autograder.reference import KerasReferences  # noqa: E402
 from autograder.samples import build_class  # noqa: E402
-from autograder.sandbox.pool import SandboxPool, SandboxSettings  # noqa: E402
+from autograder.sandbox.sandboxes import SandboxPool  # noqa: E402
+from autograder.sandbox.settings import SandboxSettings  # noqa: E402
 from autograder.protocol import Student
 from measure import REPO, graded_twice, median, nbgrader_run, where_measured  # noqa: E402
 
@@ -144,8 +145,7 @@ HIDDEN_TESTS = {
 def breakdown(course: Course, submitted: Path) -> dict:
     """One honest submission on one worker, and its parts measured in a session of their own."""
     assignment = load_assignment(NAME)
-    settings = SandboxSettings(timeout=60, packages=assignment.student_packages, preload=assignment.preload,
-                               environment=assignment.sandbox_environment)
+    settings = SandboxSettings(timeout=60, runtime=assignment.runtime)
     references = KerasReferences(assignment, device="cpu", cache_dir=Path(tempfile.mkdtemp()))
     references.warm()
     started = time.perf_counter()

@@ -31,7 +31,8 @@ from autograder.grading import read_class  # noqa: E402
 from autograder.local_workers import default_workers, grade_locally, start_fork_server, worker_setup  # noqa: E402
 from autograder.reference import KerasReferences  # noqa: E402
 from autograder.samples import build_class  # noqa: E402
-from autograder.sandbox.pool import SandboxPool, SandboxSettings, confinement_for  # noqa: E402
+from autograder.sandbox.sandboxes import SandboxPool  # noqa: E402
+from autograder.sandbox.settings import SandboxSettings, confinement_for  # noqa: E402
 from measure import REPO, median  # noqa: E402
 
 NAME = "regularization_rnn"

@@ -27,7 +27,8 @@ from autograder.grading import read_class  # noqa: E402
 from autograder.reference import KerasReferences  # noqa: E402
 from autograder.samples import build_class  # noqa: E402
 from autograder.sandbox.confinement import Confinement, detect  # noqa: E402
-from autograder.sandbox.pool import SandboxPool, SandboxSettings  # noqa: E402
+from autograder.sandbox.sandboxes import SandboxPool  # noqa: E402
+from autograder.sandbox.settings import SandboxSettings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NAME = "regularization_rnn"
@@ -38,7 +39,7 @@ def median(values: list[float]) -> float:
 
 
 def measure(confinement: Confinement, sessions: int, submissions: list, assignment, references) -> dict[str, float]:
-    settings = SandboxSettings(timeout=20, allow_unconfined=True, packages=assignment.student_packages, preload=assignment.preload)
+    settings = SandboxSettings(timeout=20, allow_unconfined=True, runtime=assignment.runtime)
     started = time.perf_counter()
     pool = SandboxPool(settings, 1, confinement)
     start = time.perf_counter() - started

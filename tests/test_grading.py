@@ -22,7 +22,7 @@ from autograder.results import ResultStore
 from autograder.samples import HOSTILE, HOSTILE_FOLDER_NAMES, build_class, partial_mistakes
 from autograder.text import csv_cell
 from autograder.sandbox.confinement import detect
-from autograder.sandbox.pool import SandboxSettings
+from autograder.sandbox.settings import SandboxSettings
 
 pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
 NAME = available_assignments()[0]

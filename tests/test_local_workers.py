@@ -14,7 +14,7 @@ from autograder.grading import read_class
 from autograder.local_workers import WorkerFailed, grade_locally, worker_setup
 from autograder.samples import build_class
 from autograder.sandbox.confinement import detect
-from autograder.sandbox.pool import SandboxSettings
+from autograder.sandbox.settings import SandboxSettings, StudentRuntime
 
 pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
 NAME = "regularization_rnn"
@@ -30,7 +30,7 @@ def submissions(tmp_path_factory):
 
 
 def test_a_worker_that_cannot_start_is_one_sentence(submissions):
-    setup = worker_setup(NAME, SandboxSettings(timeout=5, preload=("no_such_module",)), detect(), "cpu")
+    setup = worker_setup(NAME, SandboxSettings(timeout=5, runtime=StudentRuntime(preload=("no_such_module",))), detect(), "cpu")
     with pytest.raises(WorkerFailed, match="A grading process could not start: .*no_such_module"):
         grade_locally(setup, submissions, 1, lambda *_: None)
 

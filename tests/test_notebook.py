@@ -94,7 +94,7 @@ def test_no_tensorflow_in_what_is_graded_and_nothing_graded_after_the_last_test(
     """Keras only where the assignment's sandbox offers it (and preloads it)."""
     end = max(i for i, c in enumerate(nb.cells) if grading(c).get("grade"))
     offenders = [i for i, c in enumerate(nb.cells[: end + 1]) if c.cell_type == "code" and TF_IMPORT.search(c.source)]
-    offers_keras = "keras" in load_assignment(name).student_packages
+    offers_keras = "keras" in load_assignment(name).runtime.packages
     assert offers_keras or not offenders, f"cells {offenders} import TensorFlow/Keras before the last test cell"
     assert all(not grading(c) for c in nb.cells[end + 1 :]), "optional cells carry no nbgrader metadata"
 

@@ -32,7 +32,8 @@ def _assignment_name(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def student(request: pytest.FixtureRequest) -> Student:
-    return trusted_student(import_solution(_assignment_name(request)))
+    name = _assignment_name(request)
+    return trusted_student(import_solution(name), load_assignment(name).runtime.probes)
 
 
 @pytest.fixture(scope="session")

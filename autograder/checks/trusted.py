@@ -8,6 +8,7 @@ Student code never comes here; it runs through ``autograder.sandbox``.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 from types import ModuleType
 from typing import Any, Sequence
@@ -16,7 +17,6 @@ import numpy as np
 
 from autograder.protocol import CallRequest, CallsRequest, InspectRequest, InteractRequest, Request, Student
 from autograder.sandbox.calls import build_arguments, describe_error
-from autograder.sandbox.probes import PROBES
 from autograder.sandbox.wire import from_bytes, to_bytes
 from autograder.values import Call, Interaction, Returned
 
@@ -26,11 +26,15 @@ def _round_trip(value: Any) -> Any:
 
 
 class TrustedAnswerer:
-    """A module's functions answering in this process, as a student's process would."""
+    """A module's functions answering in this process, as a student's process would, with the
+    assignment's ``probes`` (module names) answering inspect requests."""
 
-    def __init__(self, module: ModuleType) -> None:
+    def __init__(self, module: ModuleType, probes: tuple[str, ...] = ()) -> None:
         self._module = module
         self._generators: dict[int, np.random.Generator] = {}
+        self._probes: dict[str, Any] = {}
+        for name in probes:
+            self._probes.update(importlib.import_module(name).PROBES)
 
     def answer(self, requests: Sequence[Request]) -> list[Any]:
         return [self._one(request) for request in requests]
@@ -53,7 +57,7 @@ class TrustedAnswerer:
         try:
             value, error = getattr(self._module, call.function)(*args, **kwargs), None
             if probe:
-                value = PROBES[probe](value, *build_arguments(_round_trip(tuple(probe_args)), self._generators))
+                value = self._probes[probe](value, *build_arguments(_round_trip(tuple(probe_args)), self._generators))
         except Exception as raised:  # the check decides whether raising was right
             value, error = None, describe_error(raised)
         if call.see_arguments:
@@ -72,6 +76,6 @@ class TrustedAnswerer:
         return Interaction(printed.getvalue(), error)
 
 
-def trusted_student(module: ModuleType) -> Student:
+def trusted_student(module: ModuleType, probes: tuple[str, ...] = ()) -> Student:
     """The checks' student for a module of trusted code."""
-    return Student(TrustedAnswerer(module))
+    return Student(TrustedAnswerer(module, probes))

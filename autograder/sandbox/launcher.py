@@ -2,8 +2,8 @@
 
 The grader starts ``python -m autograder.sandbox.launcher`` with a minimal
 environment and no arguments, and sends the plan over the control socket
-(its standard input): which cgroups to join, which namespaces to enter, and the
-:class:`~autograder.sandbox.world.World` to build. The launcher joins the
+(its standard input), a :class:`~autograder.sandbox.control.LaunchPlan`: which
+cgroups to join, which namespaces to enter, and the world to build. The launcher joins the
 cgroups, enters new user (when not root), mount, pid, network, IPC, UTS and
 cgroup namespaces, and forks the zygote, pid 1 there. The zygote builds the
 minimal root from the plan, pivots into it, drops the host's tree, and
@@ -19,22 +19,17 @@ short-lived threads.)
 """
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import sys
 from pathlib import Path
 
+from autograder.sandbox import control
 from autograder.sandbox import syscalls as sc
+from autograder.sandbox.control import RUNTIME, SHIMS, LaunchPlan, World
 
 CONTROL_FD = 3
-RUNTIME_FILES = ("values.py", "sandbox/__init__.py", "sandbox/calls.py", "sandbox/child.py", "sandbox/probes.py",
-                 "sandbox/seccomp.py", "sandbox/syscall_numbers.py", "sandbox/syscalls.py", "sandbox/wire.py", "sandbox/zygote.py")
-"""The sandbox runtime, copied into the world: the only code of ours a student's process holds."""
-SHIMS = "sandbox/shims"
-SHIM_FILES = ("tensorflow/__init__.py",)
-"""Stand-ins for modules students import by another name (``tensorflow.keras`` is Keras), first on their path."""
 ZYGOTE_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp", "MPLBACKEND": "Agg",
     "MPLCONFIGDIR": "/tmp", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -87,7 +82,7 @@ def _overlay_read_only(source: str, target: str) -> None:
             os.close(fd)
 
 
-def build_root(world: dict, runtime: dict[str, str]) -> None:
+def build_root(world: World, runtime: dict[str, str]) -> None:
     """Assemble the world under a fresh tmpfs and make it ``/``; the host's tree is then gone.
 
     As bubblewrap does: a scratch tmpfs on /tmp becomes the root for a moment,
@@ -102,20 +97,20 @@ def build_root(world: dict, runtime: dict[str, str]) -> None:
     os.chdir("/")
     sc.mount("tmpfs", "/newroot", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, "size=8m,mode=755")
     new = "/newroot"
-    for source, target in world["binds"]:
+    for source, target in world.binds:
         _bind_read_only("/oldroot" + source, new + target)
-    for source, target in world["overlays"]:
+    for source, target in world.overlays:
         _overlay_read_only("/oldroot" + source, new + target)
-    for link, target in world["symlinks"]:
+    for link, target in world.symlinks:
         os.makedirs(os.path.dirname(new + link), exist_ok=True)
         os.symlink(target, new + link)
-    for path in world["masks"]:
+    for path in world.masks:
         sc.mount("tmpfs", new + path, "tmpfs", sc.MS_RDONLY | sc.MS_NOSUID | sc.MS_NODEV, "size=4k,mode=755")
-    for path, text in world["files"]:
+    for path, text in world.files:
         os.makedirs(os.path.dirname(new + path), exist_ok=True)
         _write(new + path, text)
     os.makedirs(new + "/dev")
-    for device in world["devices"]:
+    for device in world.devices:
         open(f"{new}/dev/{device}", "w").close()
         sc.mount(f"/oldroot/dev/{device}", f"{new}/dev/{device}", None, sc.MS_BIND)
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
@@ -144,14 +139,18 @@ def build_root(world: dict, runtime: dict[str, str]) -> None:
     sc.sethostname("sandbox")
 
 
-def runtime_sources(package: Path) -> dict[str, str]:
+def runtime_sources(package: Path, files: tuple[str, ...], shims: tuple[str, ...]) -> dict[str, str]:
     """The runtime's files and the shims, by their path under the world's runtime folder, read
-    before the host's tree goes; the runtime's package markers stay empty."""
-    sources = {"autograder/__init__.py": ""}
-    for relative in RUNTIME_FILES:
+    before the host's tree goes; every package on the way to a runtime file is an empty marker."""
+    sources: dict[str, str] = {}
+    for relative in files:
+        parts = Path(relative).parts
+        for depth in range(len(parts)):
+            sources.setdefault("/".join(("autograder", *parts[:depth], "__init__.py")), "")
         sources[f"autograder/{relative}"] = "" if relative.endswith("__init__.py") else (package / relative).read_text()
-    for relative in SHIM_FILES:
-        sources[f"shims/{relative}"] = (package / SHIMS / relative).read_text()
+    for folder in shims:
+        for path in sorted((package / folder).rglob("*.py")):
+            sources[f"shims/{path.relative_to(package / folder).as_posix()}"] = path.read_text()
     return sources
 
 
@@ -165,55 +164,54 @@ def _close_other_fds(keep: int) -> None:
             os.dup2(devnull, fd)
 
 
-def become_zygote(plan: dict, control: socket.socket) -> None:
+def become_zygote(plan: LaunchPlan, channel: socket.socket) -> None:
     """In the new namespaces: build the world (if confined) and exec the zygote."""
     sc.prctl(sc.PR_SET_PDEATHSIG, signal.SIGKILL)
-    world = plan["world"]
+    world = plan.world
     package = Path(__file__).resolve().parent.parent
-    if plan["confined"]:
-        build_root(world, runtime_sources(package))
-        python, path = world["python"], world["sys_path"]
+    if plan.confined:
+        build_root(world, runtime_sources(package, plan.runtime, plan.shims))
+        python, path = world.python, list(world.sys_path)
     else:
-        here = {"/runtime": str(package.parent), "/runtime/shims": str(package / SHIMS)}
-        runtime = [here[entry] for entry in world["sys_path"] if entry in here]
-        python, path = plan["host_python"], runtime + plan["host_path"]
-    os.dup2(control.fileno(), CONTROL_FD + 1)
+        here = {RUNTIME: str(package.parent), SHIMS: str(package / plan.shims[0]) if plan.shims else None}
+        python, path = plan.host_python, [here[entry] for entry in world.sys_path if here.get(entry)] + list(plan.host_path)
+    os.dup2(channel.fileno(), CONTROL_FD + 1)
     os.dup2(CONTROL_FD + 1, CONTROL_FD)
     os.set_inheritable(CONTROL_FD, True)
     _close_other_fds(CONTROL_FD)
-    environment = {str(name): str(value) for name, value in plan.get("environment", [])} | ZYGOTE_ENV
-    if plan["confined"]:
-        environment |= dict(world["environment"])
+    environment = dict(plan.environment) | ZYGOTE_ENV
+    if plan.confined:
+        environment |= dict(world.environment)
     os.execve(python, ["python3", "-I", "-S", "-B", "-c", BOOT.format(path=path)], environment)
 
 
 def main() -> None:
-    control = socket.socket(fileno=os.dup(0))
+    channel = socket.socket(fileno=os.dup(0))
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    plan = json.loads(control.recv(1 << 20))
-    if os.getppid() != plan["grader"]:
+    plan = control.decode(channel.recv(1 << 20), LaunchPlan)
+    if os.getppid() != plan.grader:
         sys.exit(1)
     try:
-        for procs in plan["cgroup_procs"]:
+        for procs in plan.cgroup_procs:
             _write(procs, str(os.getpid()))
-        if plan["confined"]:
-            if plan["user_namespace"]:
-                _enter_user_namespace(plan["uid"], plan["gid"])
-            sc.unshare(_NAMESPACES | (sc.CLONE_NEWCGROUP if plan["cgroup_procs"] else 0))
+        if plan.confined:
+            if plan.user_namespace:
+                _enter_user_namespace(plan.uid, plan.gid)
+            sc.unshare(_NAMESPACES | (sc.CLONE_NEWCGROUP if plan.cgroup_procs else 0))
         pid = os.fork()
     except OSError as error:
-        control.sendall(json.dumps({"error": str(error)}).encode())
+        channel.sendall(control.encode(control.Failed(str(error))))
         sys.exit(1)
     if pid == 0:
         try:
-            become_zygote(plan, control)
+            become_zygote(plan, channel)
         except BaseException as error:
             try:
-                control.sendall(json.dumps({"error": f"{type(error).__name__}: {error}"}).encode())
+                channel.sendall(control.encode(control.Failed(f"{type(error).__name__}: {error}")))
             finally:
                 os._exit(1)
-    control.sendall(json.dumps({"zygote": pid}).encode())
-    control.close()
+    channel.sendall(control.encode(control.ZygoteStarted(pid)))
+    channel.close()
     _, status = os.waitpid(pid, 0)
     sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
 

@@ -22,7 +22,6 @@ import sys
 import sysconfig
 import threading
 import types
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
@@ -32,17 +31,19 @@ from packaging.utils import canonicalize_name
 
 import autograder
 from autograder.files import cache_dir
+from autograder.sandbox.control import RUNTIME, SHIMS, World
 
 SYSTEM_TREES = ("/usr", "/bin", "/lib", "/lib64", "/sbin")
 SITE_PACKAGES = "/site-packages"
 PYTHON = "/python"
 """Where a Python installed outside the system trees (pyenv, conda, a build in a home folder) is
 seen: its own prefix would name the grader's machine in every path a student prints."""
-RUNTIME = "/runtime"
-SHIMS = "/runtime/shims"
-SHIMS_NEED = "keras"
-"""The shims (``tensorflow.keras``) stand on this distribution: only a world that has it sees them,
-so in any other world ``tensorflow`` is as absent as it is."""
+RUNTIME_FILES = (
+    "values.py", "sandbox/__init__.py", "sandbox/calls.py", "sandbox/child.py", "sandbox/control.py", "sandbox/seccomp.py",
+    "sandbox/syscall_numbers.py", "sandbox/syscalls.py", "sandbox/wire.py", "sandbox/zygote.py",
+)
+"""The sandbox runtime, by path inside the ``autograder`` package: with the assignment's probes, all of
+our code a student's process holds."""
 DEVICES = ("null", "zero", "urandom", "random")
 ETC_FILES = {
     "/etc/passwd": "root:x:0:0:root:/tmp:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/tmp:/usr/sbin/nologin\n",
@@ -51,38 +52,6 @@ ETC_FILES = {
     "/etc/hostname": "sandbox\n",
 }
 HOST_ETC = ("/etc/ld.so.cache", "/etc/localtime")
-
-
-@dataclass(frozen=True)
-class World:
-    """The student's root filesystem, as data the launcher can follow without judgement."""
-
-    binds: tuple[tuple[str, str], ...]
-    """(host path, path inside): bound read-only. Each shows its host path in the student's
-    ``/proc/self/mountinfo``, so only system paths are bound."""
-    overlays: tuple[tuple[str, str], ...]
-    """(host folder, path inside): shown read-only through an overlay whose layers are named by
-    open file descriptors, so mountinfo names no host path (the site-packages copy, the prefix)."""
-    symlinks: tuple[tuple[str, str], ...]
-    """(path inside, target)."""
-    masks: tuple[str, ...]
-    """Paths inside that an empty read-only folder covers."""
-    files: tuple[tuple[str, str], ...] = field(default_factory=lambda: tuple(ETC_FILES.items()))
-    devices: tuple[str, ...] = DEVICES
-    python: str = ""
-    """The interpreter, as the student's world names it."""
-    sys_path: tuple[str, ...] = ()
-    """The student's import path inside: the runtime, its shims, the standard library, the allowed packages."""
-    environment: tuple[tuple[str, str], ...] = ()
-    """What the interpreter needs in its environment to start there (its library folder when the prefix moved)."""
-
-    def as_dict(self) -> dict:
-        return {
-            "binds": [list(b) for b in self.binds], "overlays": [list(o) for o in self.overlays],
-            "symlinks": [list(s) for s in self.symlinks], "masks": list(self.masks), "files": [list(f) for f in self.files],
-            "devices": list(self.devices), "python": self.python, "sys_path": list(self.sys_path),
-            "environment": [list(e) for e in self.environment],
-        }
 
 
 def base_interpreter() -> str:
@@ -210,14 +179,20 @@ def site_packages_copy(entries: dict[str, str]) -> str:
     return str(target)
 
 
-def _shims(dists: list[metadata.Distribution]) -> tuple[str, ...]:
-    names = {canonicalize_name(dist.metadata["Name"]) for dist in dists}
-    return (SHIMS,) if SHIMS_NEED in names else ()
+def module_file(name: str) -> str:
+    """A module of this package (``autograder.families.keras.probes``) by its path inside the package."""
+    return name.removeprefix("autograder.").replace(".", "/") + ".py"
 
 
-def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
-    """The world for an assignment whose students may import ``packages``;
-    ``hide`` names folders of the course that must not show through either."""
+def module_folder(name: str) -> str:
+    """A folder of this package, named like a package, by its path inside the package."""
+    return name.removeprefix("autograder.").replace(".", "/")
+
+
+def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = (), shims: bool = False) -> World:
+    """The world for an assignment whose students may import ``packages``; ``hide`` names
+    folders of the course that must not show through either; ``shims``: stand-in modules go
+    first on the student's path."""
     binds: list[tuple[str, str]] = []
     symlinks: list[tuple[str, str]] = []
     for tree in SYSTEM_TREES:
@@ -252,8 +227,9 @@ def build_world(packages: tuple[str, ...], hide: tuple[str, ...] = ()) -> World:
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     stdlib = (f"{inside_prefix}/lib/{version}", f"{inside_prefix}/lib/{version}/lib-dynload")
     return World(
-        binds=tuple(binds), overlays=tuple(overlays), symlinks=tuple(symlinks), masks=tuple(masks), python=python,
-        sys_path=(RUNTIME, *_shims(dists), *stdlib, SITE_PACKAGES), environment=environment,
+        binds=tuple(binds), overlays=tuple(overlays), symlinks=tuple(symlinks), masks=tuple(masks),
+        files=tuple(ETC_FILES.items()), devices=DEVICES, python=python,
+        sys_path=(RUNTIME, *((SHIMS,) if shims else ()), *stdlib, SITE_PACKAGES), environment=environment,
     )
 
 

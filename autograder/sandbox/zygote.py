@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import gc
 import importlib
-import json
 import os
 import resource
 import shutil
 import signal
 import socket
 import tempfile
-from typing import Any
 
-from autograder.sandbox import child, seccomp
+from autograder.sandbox import child, control, seccomp
 from autograder.sandbox import syscalls as sc
+from autograder.sandbox.control import ZygoteSetup
 
 CONTROL_FD = 3
 NOBODY = 65534
@@ -35,14 +34,14 @@ _SESSION_NAMESPACES = sc.CLONE_NEWNS | sc.CLONE_NEWIPC | sc.CLONE_NEWUTS | sc.CL
 
 
 class Zygote:
-    def __init__(self, setup: dict[str, Any], control: socket.socket) -> None:
+    def __init__(self, setup: ZygoteSetup, channel: socket.socket) -> None:
         self.setup = setup
-        self.control = control
+        self.control = channel
         self.student = 0
         self.scratch: str | None = None
 
     def start(self, channel: socket.socket) -> None:
-        if self.setup["confined"]:
+        if self.setup.confined:
             self.student = self._start_confined(channel)
         else:
             self.scratch = tempfile.mkdtemp(prefix="autograder-scratch-")
@@ -56,8 +55,8 @@ class Zygote:
         student = sc.fork_into(_SESSION_NAMESPACES)
         if student == 0:
             try:
-                owner = NOBODY if self.setup["drop_to_nobody"] else 0
-                size = f"size={self.setup['scratch_mb']}m,nr_inodes={self.setup['scratch_inodes']}"
+                owner = NOBODY if self.setup.drop_to_nobody else 0
+                size = f"size={self.setup.scratch_mb}m,nr_inodes={self.setup.scratch_inodes}"
                 sc.mount("tmpfs", "/tmp", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, f"{size},mode=700,uid={owner},gid={owner}")
                 sc.mount("proc", "/proc", "proc", sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC)
             except BaseException:
@@ -74,8 +73,8 @@ class Zygote:
             os.close(adjust)
             channel = _only_channel(channel)
             self._limit()
-            if self.setup["confined"]:
-                if self.setup["drop_to_nobody"]:
+            if self.setup.confined:
+                if self.setup.drop_to_nobody:
                     os.setgroups([])
                     os.setresgid(NOBODY, NOBODY, NOBODY)
                     os.setresuid(NOBODY, NOBODY, NOBODY)
@@ -89,11 +88,11 @@ class Zygote:
 
     def _limit(self) -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        limits = {resource.RLIMIT_CORE: 0, resource.RLIMIT_NOFILE: 256, resource.RLIMIT_FSIZE: self.setup["scratch_mb"] << 20}
-        if self.setup.get("memory_bytes"):
-            limits[resource.RLIMIT_AS] = _address_space() + self.setup["memory_bytes"]
-        if self.setup.get("processes"):
-            limits[resource.RLIMIT_NPROC] = self.setup["processes"]
+        limits = {resource.RLIMIT_CORE: 0, resource.RLIMIT_NOFILE: 256, resource.RLIMIT_FSIZE: self.setup.scratch_mb << 20}
+        if self.setup.memory_bytes:
+            limits[resource.RLIMIT_AS] = _address_space() + self.setup.memory_bytes
+        if self.setup.processes:
+            limits[resource.RLIMIT_NPROC] = self.setup.processes
         for which, value in limits.items():
             resource.setrlimit(which, (value, value))
 
@@ -169,44 +168,44 @@ def _reap_orphans() -> None:
 
 
 def main() -> None:
-    control = socket.socket(fileno=CONTROL_FD)
-    setup = json.loads(control.recv(1 << 16))
-    for module in setup["preload"]:
+    channel = socket.socket(fileno=CONTROL_FD)
+    setup = control.decode(channel.recv(1 << 16), ZygoteSetup)
+    for module in (*setup.preload, *setup.probes):
         try:
             importlib.import_module(module)
         except Exception as error:  # the grader is told why, instead of only that the zygote is gone
-            control.sendall(json.dumps({"error": f"preloading {module}: {type(error).__name__}: {error}"[:500]}).encode())
+            channel.sendall(control.encode(control.Failed(f"preloading {module}: {type(error).__name__}: {error}"[:500])))
             return
-    zygote = Zygote(setup, control)
-    if setup["confined"]:
+    child.use_probes(setup.probes)
+    zygote = Zygote(setup, channel)
+    if setup.confined:
         # Inherited by every student process and never undone there: paid once here, not per session.
         sc.lock_capabilities()
-        seccomp.install(setup["counted"])
+        seccomp.install(setup.counted)
     gc.freeze()  # the collector never walks what every student process inherits, so it does not copy those pages
-    control.sendall(json.dumps({"ready": True}).encode())
+    channel.sendall(control.encode(control.Ready()))
     while True:
         try:
-            message, fds, _, _ = socket.recv_fds(control, 4096, 1)
+            message, fds, _, _ = socket.recv_fds(channel, 4096, 1)
         except OSError:
             return
         if not message:
             return
-        request = json.loads(message)
-        if request["op"] == "start" and fds:
-            channel = socket.socket(fileno=fds[0])
+        request = control.decode(message, control.Start, control.End, control.CpuQuery)
+        if isinstance(request, control.Start) and fds:
+            student = socket.socket(fileno=fds[0])
             try:
-                zygote.start(channel)
-                reply = {"started": bool(zygote.student)}
+                zygote.start(student)
+                reply: control.Message = control.Started(bool(zygote.student))
             except OSError as error:
-                reply = {"error": str(error)}
-            channel.close()
-        elif request["op"] == "end":
-            status, cpu = zygote.end()
-            reply = {"status": status, "cpu": cpu}
-        elif request["op"] == "cpu":
-            reply = {"cpu": zygote.cpu()}
+                reply = control.Failed(str(error))
+            student.close()
+        elif isinstance(request, control.End):
+            reply = control.Ended(*zygote.end())
+        elif isinstance(request, control.CpuQuery):
+            reply = control.CpuUsed(zygote.cpu())
         else:
-            reply = {"error": "unknown request"}
+            reply = control.Failed("a start without the student's socket")
         for fd in fds[1:]:
             os.close(fd)
-        control.sendall(json.dumps(reply).encode())
+        channel.sendall(control.encode(reply))

@@ -85,13 +85,13 @@ def graded(name: str, exercise: str, module: types.ModuleType, answerer: Any, re
 )
 def test_solution_passes_every_check(name, exercise, check_name, refs):
     (check_,) = [c for c in checks(name)[exercise] if c.name == check_name]
-    call_check(check_, {"student": trusted_student(import_solution(name)), "reference": refs[name]})
+    call_check(check_, {"student": trusted_student(import_solution(name), assignment(name).runtime.probes), "reference": refs[name]})
 
 
 @pytest.mark.parametrize("name, exercise", [(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
 def test_solution_scores_full_points(name, exercise, refs):
     module = import_solution(name)
-    grade, outcomes = graded(name, exercise, module, TrustedAnswerer(module), refs)
+    grade, outcomes = graded(name, exercise, module, TrustedAnswerer(module, assignment(name).runtime.probes), refs)
     assert grade.score == grade.max_score == assignment(name).exercise(exercise).points, [o for o in outcomes if not o.passed]
 
 
@@ -100,7 +100,7 @@ def test_solution_scores_full_points(name, exercise, refs):
 @pytest.mark.parametrize("name, mistake", [(name, m) for name in ASSIGNMENTS for m in mistakes(name)], ids=lambda v: getattr(v, "name", v))
 def test_mistake_gets_expected_score(name, mistake, refs):
     module = module_of(mistake.name, with_mistake(solution(name), mistake))
-    grade, outcomes = graded(name, mistake.exercise, module, TrustedAnswerer(module), refs)
+    grade, outcomes = graded(name, mistake.exercise, module, TrustedAnswerer(module, assignment(name).runtime.probes), refs)
     failed = [(o.check, o.tier, o.detail) for o in outcomes if not o.passed]
     assert grade.score == mistake.expected, f"{mistake.name}: score {grade.score} ({grade.status}), failed {failed}"
 
@@ -142,7 +142,7 @@ class Poisoned:
 @pytest.mark.parametrize("name, exercise", [(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
 def test_a_nan_or_infinity_in_an_answer_never_scores_full_points(name, exercise, bad, refs):
     module = import_solution(name)
-    answerer = Poisoned(TrustedAnswerer(module), bad)
+    answerer = Poisoned(TrustedAnswerer(module, assignment(name).runtime.probes), bad)
     grade, _ = graded(name, exercise, module, answerer, refs)
     if not answerer.poisoned:
         pytest.skip(f"{exercise} returns no float")

@@ -8,7 +8,8 @@ import sys
 
 from autograder.checks.api import SandboxFailure, Student
 from autograder.sandbox.confinement import Confinement
-from autograder.sandbox.pool import SandboxPool, SandboxSettings
+from autograder.sandbox.sandboxes import SandboxPool
+from autograder.sandbox.settings import SandboxSettings
 
 MEMORY_MB = 256
 SETTINGS = SandboxSettings(timeout=3, memory_mb=MEMORY_MB)

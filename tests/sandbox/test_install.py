@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
 SCRIPT = """
 import json, autograder
-from autograder.sandbox.pool import SandboxPool, SandboxSettings
+from autograder.sandbox.sandboxes import SandboxPool
+from autograder.sandbox.settings import SandboxSettings
 from autograder.protocol import Student
 pool = SandboxPool(SandboxSettings(timeout=5, memory_mb=768), 1)
 source = ("import numpy, scipy.linalg\\nimport importlib.util, os\\n"

@@ -15,7 +15,9 @@ import pytest
 from autograder.files import cache_dir
 from autograder.checks.api import Call, Opaque, Rng, SandboxFailure, Student
 from autograder.sandbox.confinement import detect
-from autograder.sandbox.pool import CellsDied, SandboxPool, SandboxSettings
+from autograder.sandbox.sandboxes import SandboxPool
+from autograder.sandbox.session import CellsDied
+from autograder.sandbox.settings import SandboxSettings
 from autograder.sandbox.syscall_numbers import NUMBERS
 
 pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")
@@ -361,7 +363,7 @@ def test_students_import_numpy_and_scipy_but_nothing_of_the_grader(sandbox):
 
 def test_cgroups_of_a_killed_grader_are_reaped(tmp_path):
     script = (
-        "import time\nfrom autograder.sandbox.pool import SandboxPool, SandboxSettings\n"
+        "import time\nfrom autograder.sandbox.sandboxes import SandboxPool\nfrom autograder.sandbox.settings import SandboxSettings\n"
         "pool = SandboxPool(SandboxSettings(timeout=2, memory_mb=300), 1)\nprint(pool._all[0].cgroup.folders['memory'], flush=True)\ntime.sleep(60)"
     )
     process = subprocess.Popen([os.sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

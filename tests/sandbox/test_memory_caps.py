@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from autograder.sandbox.confinement import detect
-from autograder.sandbox.pool import SandboxPool
+from autograder.sandbox.sandboxes import SandboxPool
 from memory_routes import MEMORY_MB, SETTINGS, try_routes, without_cgroup
 
 pytestmark = pytest.mark.skipif(not detect().confined, reason=f"no sandbox here: {detect().problem}")

@@ -7,9 +7,11 @@ models and what they compute, ``mistakes.toml`` the known mistakes.
 
 The sandbox preloads Keras on its torch backend (one thread, imported once per worker, then
 forked per student: TensorFlow and JAX are not fork-safe); ``tensorflow.keras`` there is Keras
-itself (``autograder/sandbox/shims``), so lecture code that imports it runs unchanged.
+itself (``autograder/families/keras/shims``), so lecture code that imports it runs unchanged;
+the model probes (``autograder/families/keras/probes``) answer the checks' questions there.
 """
 from autograder.assignment import Assignment, Exercise
+from autograder.families.keras import KERAS_RUNTIME
 
 ASSIGNMENT = Assignment(
     name="keras_regularization",
@@ -22,7 +24,5 @@ ASSIGNMENT = Assignment(
         Exercise("early_stopping", "Early stopping", ("early_stopping_epochs",), lecture="000_7998d2d354c86fc6.txt, Early stopping"),
         Exercise("forecaster", "A recurrent forecaster", ("build_forecaster",), lecture="004_818fa62321bb76fc.txt, Recurrent Network Data"),
     ),
-    student_packages=("numpy", "keras", "torch", "matplotlib", "pandas"),
-    preload=("numpy", "numpy.random", "numpy.linalg", "keras", "tensorflow"),
-    sandbox_environment=(("KERAS_BACKEND", "torch"),),
+    runtime=KERAS_RUNTIME,
 ).with_notebook_points()

@@ -3,7 +3,7 @@
 Built here from the contract, never from a student's config; computed once per assignment
 (on the GPU when there is one) and cached on disk. A reference model is described and run by
 the same probes the sandbox applies to a student's model
-(:mod:`autograder.sandbox.probes`), so both sides report in one vocabulary. Early stopping's
+(:mod:`autograder.families.keras.probes`), so both sides report in one vocabulary. Early stopping's
 answers come from the real ``keras.callbacks.EarlyStopping`` driven epoch by epoch.
 ``RANDOM`` and ``TOLERANCES`` say how two computations of these entries (GPU and CPU, or two
 backends) may differ (:mod:`autograder.reference_agreement`).
@@ -17,7 +17,7 @@ import numpy as np
 
 from autograder.checks.keras_regularization import inputs
 from autograder.reference_agreement import Tolerance
-from autograder.sandbox.probes import model_behaviour, model_config
+from autograder.families.keras.probes import model_behaviour, model_config
 
 
 def l2_model(keras: ModuleType, input_dim: int, units: int = 16, l2: float = 0.002) -> Any:

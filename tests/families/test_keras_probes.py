@@ -10,17 +10,15 @@ issue names (a layer or ``Lambda`` faking the output, an overridden
 """
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.grading import sandbox_settings
-from autograder.sandbox.confinement import detect
-from autograder.sandbox.pool import SandboxPool
-from autograder.sandbox.probes import PROBES
+from autograder.families.keras.probes import PROBES
 from autograder.protocol import Student
+from autograder.sandbox.confinement import detect
+from autograder.sandbox.sandboxes import SandboxPool
+from autograder.sandbox.settings import SandboxSettings
 
 keras = pytest.importorskip("keras")
 
@@ -83,7 +81,7 @@ def test_behaviour_shows_an_overridden_predict():
 @pytest.mark.skipif(not detect().confined, reason="the shim is checked in the confined sandbox")
 def test_tensorflow_keras_in_the_sandbox_is_keras_itself():
     assignment = load_assignment("keras_regularization")
-    settings = sandbox_settings(argparse.Namespace(timeout=60, memory=2048, allow_unconfined=False), assignment)
+    settings = SandboxSettings(timeout=60, memory_mb=2048, runtime=assignment.runtime)
     source = (
         "import keras\nimport tensorflow as tf\nfrom tensorflow.keras import layers, regularizers\n"
         "def same():\n"
