@@ -16,7 +16,9 @@ from pathlib import Path
 from types import ModuleType
 
 from autograder.errors import UserError
+from autograder.extensions import GradescopeResults, Scoring
 from autograder.sandbox.settings import StudentRuntime
+from autograder.scoring import TIERS
 from autograder.solution import installed
 
 CHECKS_ROOT = Path(__file__).parent / "checks"
@@ -35,9 +37,9 @@ class Exercise:
     lecture: str
     points: int = 2
     """Set from the notebook by :meth:`Assignment.with_notebook_points`; the default serves hand-built examples."""
-    scoring: str = "tiers"
-    """How the checks' outcomes become points (``autograder.rubric.SCORINGS``): this course's
-    tiers, or otter-grader's ``cases`` / ``all_or_nothing`` for an imported otter question."""
+    scoring: Scoring = TIERS
+    """How the checks' outcomes become points: this course's tiers unless the assignment names
+    another (an otter-grader import names otter's rules)."""
 
     @property
     def solution_cell(self) -> str:
@@ -49,39 +51,15 @@ class Exercise:
 
 
 @dataclass(frozen=True)
-class GradescopeSettings:
-    """How Gradescope's results.json shows an otter-imported assignment, in otter-grader's own terms:
-    the ``generate:`` keys of the master's ASSIGNMENT CONFIG, with otter's defaults
-    (``otter.run.run_autograder.autograder_config.AutograderConfig``), applied by the rules of
-    otter's ``GradingResults.to_gradescope_dict`` (see :mod:`autograder.gradescope`)."""
-
-    show_hidden: bool = False
-    """Per-question entries (which count hidden cases) become visible once grades are published."""
-    show_all_public: bool = False
-    """Per-question entries are visible at once when every case of every question is public."""
-    force_public_test_summary: bool = True
-    """A "Public Tests" entry even when ``show_hidden`` is on (there is always one when it is off)."""
-    show_stdout: bool = False
-    """The autograder's log is shown to students once grades are published."""
-    points_possible: float | None = None
-    """The assignment's total is rescaled to this many points."""
-    score_threshold: float | None = None
-    """Pass/fail: at least this fraction of the points earns them all, else 0."""
-    every_case_public: bool = False
-    """Not a setting but a fact about the tests, written by ``import-otter``: no case is hidden
-    (otter's ``all(tf.all_public ...)``, which ``show_all_public`` needs)."""
-
-
-@dataclass(frozen=True)
 class Assignment:
     name: str
     exercises: tuple[Exercise, ...]
     modules: dict[str, ModuleType] = field(default_factory=dict, compare=False, repr=False)
     runtime: StudentRuntime = StudentRuntime()
     """What its students' processes are given: packages, preloads, probes, shims."""
-    gradescope: GradescopeSettings | None = None
-    """otter's Gradescope shape for an imported otter assignment; None (our own assignments): one
-    visible entry per exercise, since our feedback sentences never name hidden values."""
+    gradescope: GradescopeResults | None = None
+    """How Gradescope shows its results, where it shows them its own way (an otter import: otter's
+    shape); None: one visible test per exercise, since our sentences never name hidden values."""
 
     def exercise(self, name: str) -> Exercise:
         for exercise in self.exercises:

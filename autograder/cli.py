@@ -6,8 +6,12 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.errors import UserError
+
+if TYPE_CHECKING:
+    from autograder.sandbox.settings import SandboxSettings, StudentRuntime
 
 # Before numpy is imported: the grader's parallelism is its workers, and idle
 # BLAS threads spinning after each small check cost the students' processes CPU.
@@ -22,8 +26,8 @@ COMMANDS = {
     "report": ("autograder.outputs.report", "Write the class report (one HTML page) from existing grades."),
     "feedback": ("autograder.outputs.feedback", "Place feedback files where nbgrader's release_feedback finds them."),
     "export": ("autograder.outputs.canvas", "Export grades for a gradebook (Canvas)."),
-    "gradescope": ("autograder.gradescope", "Build a Gradescope autograder zip for an assignment."),
-    "import-otter": ("autograder.import_otter", "Import an otter-assign master notebook as an assignment (notebook, checks, solution)."),
+    "gradescope": ("autograder.gradescope.archive", "Build a Gradescope autograder zip for an assignment."),
+    "import-otter": ("autograder.otter.importer", "Import an otter-assign master notebook as an assignment (notebook, checks, solution)."),
     "references": ("autograder.reference_compare", "Compute assignments' Keras references on the GPU and on the CPU and print their largest differences."),
 }
 
@@ -36,6 +40,18 @@ def _grading_options(parser: argparse.ArgumentParser) -> None:
         "--allow-unconfined",
         action="store_true",
         help="grade even where the sandbox cannot be set up (not root, no namespaces): student code is then NOT confined",
+    )
+
+
+def sandbox_settings(args: argparse.Namespace, runtime: StudentRuntime, hide: tuple[Path, ...] = ()) -> SandboxSettings:
+    """The sandbox a command's grading options ask for, with the assignment's student runtime."""
+    from autograder.sandbox.settings import SandboxSettings
+
+    if args.timeout <= 0 or args.memory < 64:
+        raise UserError("--timeout must be positive and --memory at least 64 MB.")
+    return SandboxSettings(
+        timeout=args.timeout, memory_mb=args.memory, allow_unconfined=args.allow_unconfined, runtime=runtime,
+        hide=tuple(str(p) for p in hide),
     )
 
 

@@ -1,4 +1,4 @@
-"""Grading submissions: each one end to end, and on Dask (locally in parallel: :mod:`autograder.local_workers`).
+"""Grading submissions, each one end to end (in parallel: :mod:`autograder.local_workers`, :mod:`autograder.dask_workers`).
 
 One submission flows submission → one sandbox session (cells once, then each exercise) →
 check outcomes → rubric → :class:`SubmissionGrade`. Whatever goes wrong
@@ -8,22 +8,20 @@ sentence: never the submission, the worker or the run.
 from __future__ import annotations
 
 import sys
-import threading
 import time
 import traceback
 from dataclasses import dataclass, replace
-from typing import Callable
 
-from autograder.assignment import Assignment, Exercise, load_assignment
+from autograder.assignment import Assignment, Exercise
 from autograder.checks.api import Check, collect_checks
-from autograder.reference import KerasReferences, References
+from autograder.reference import References
 from autograder.results import ExerciseGrade, SubmissionGrade
 from autograder.protocol import Remembering
-from autograder.rubric import CheckOutcome, grade_exercise
+from autograder.rubric import grade_exercise
+from autograder.scoring import CheckOutcome
 from autograder.sandbox.deadlines import Allowance
 from autograder.sandbox.sandboxes import Sandbox, SandboxPool
 from autograder.sandbox.session import CellsDied
-from autograder.sandbox.settings import SandboxSettings
 from autograder.status import Status
 from autograder.submissions import Submission
 
@@ -150,41 +148,3 @@ def not_graded(assignment: Assignment, submission: Submission) -> Graded:
 def _failed(exercise: Exercise, reason: Status, detail: str = "") -> ExerciseRun:
     grade = ExerciseGrade(exercise.name, 0, exercise.points, reason, (reason.sentence,))
     return ExerciseRun(grade, (), (detail,) if detail else ())
-
-
-_WORKER_GRADERS: dict[tuple, Grader] = {}
-_WORKER_LOCK = threading.Lock()
-
-
-def grade_on_dask_worker(submission: Submission, assignment_name: str, settings: SandboxSettings, device: str) -> SubmissionGrade:
-    """Runs on a Dask worker: sandboxes and references are made once per worker process."""
-    key = (assignment_name, settings, device)
-    with _WORKER_LOCK:
-        if key not in _WORKER_GRADERS:
-            from distributed import get_worker
-
-            assignment = load_assignment(assignment_name)
-            references = KerasReferences(assignment, device=device)
-            references.warm()
-            pool = SandboxPool(settings, max(get_worker().state.nthreads, 1))
-            _WORKER_GRADERS[key] = Grader(assignment, references, pool)
-    return _WORKER_GRADERS[key].grade(submission)[0]
-
-
-def grade_on_cluster(
-    address: str, assignment: Assignment, submissions: list[Submission], settings: SandboxSettings, device: str,
-    record: Callable[[SubmissionGrade], None],
-) -> None:
-    from distributed import Client, as_completed as dask_completed
-
-    with Client(address, timeout="30s") as client:
-        futures = client.map(
-            grade_on_dask_worker, submissions, assignment_name=assignment.name, settings=settings, device=device,
-            key=[f"grade-{assignment.name}-{s.student_id}-{s.digest}" for s in submissions], retries=1,
-        )
-        by_key = {future.key: submission for future, submission in zip(futures, submissions)}
-        for future in dask_completed(futures):
-            try:
-                record(future.result())
-            except Exception:
-                record(not_graded(assignment, by_key[future.key])[0])

@@ -1,44 +1,53 @@
 """``autograder grade``: grade every submission of a class that is new or changed.
 
-The command's own job: find the class, say what protects it, hand the work to
-:mod:`autograder.engine` (here or on a Dask cluster), keep each result the
-moment it is done (so an interrupted run resumes where it stopped), and
-write every output at the end.
+The library's job (:func:`grade_class`, typed settings in, records out): find the class,
+hand the work to grading processes here or on a Dask cluster, keep each result the moment
+it is done (so an interrupted run resumes where it stopped). The command (:func:`run`)
+parses its arguments into those settings and writes every output at the end.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
 
 from autograder.assignment import Assignment, load_assignment
-from autograder.course import Course, CourseError
-from autograder.engine import grade_on_cluster
-from autograder.local_workers import Team, default_workers, start_fork_server, worker_setup
+from autograder.cli import sandbox_settings
+from autograder.course import Course
+from autograder.local_workers import Team, default_workers, start_fork_server
 from autograder.outputs.report import load_plotting
-from autograder.reference import KerasReferences, checks_digest
+from autograder.reference import checks_digest
 from autograder.results import ResultStore, SubmissionGrade
-from autograder.sandbox.confinement import Confinement
-from autograder.sandbox.settings import SandboxSettings, confinement_for
+from autograder.sandbox.settings import SandboxSettings
 from autograder.submissions import Submission, read_submission, released_test_sources, student_folders
 from autograder.text import student_id_for
+from autograder.workers import prepare_elsewhere, prepare_here
 
 
-def sandbox_settings(args: argparse.Namespace, assignment: Assignment, hide: Iterable[Path] = ()) -> SandboxSettings:
-    if args.timeout <= 0 or args.memory < 64:
-        raise CourseError("--timeout must be positive and --memory at least 64 MB.")
-    return SandboxSettings(
-        timeout=args.timeout, memory_mb=args.memory, allow_unconfined=args.allow_unconfined,
-        runtime=assignment.runtime, hide=tuple(str(p) for p in hide),
-    )
+@dataclass(frozen=True)
+class GradeJob:
+    """One ``grade`` run, as the command's arguments describe it."""
+
+    assignment: Assignment
+    course: Course
+    submitted: Path
+    out: Path
+    settings: SandboxSettings
+    device: str = "auto"
+    workers: int | None = None
+    """Grading processes here (default: one per core)."""
+    cluster: str | None = None
+    """The address of a Dask scheduler to grade on instead."""
 
 
-def announce(confinement: Confinement) -> None:
-    """The one line that says what protects the class on this machine."""
-    print(f"sandbox: {confinement.describe()}", file=sys.stderr)
+@dataclass(frozen=True)
+class Graded:
+    records: list[SubmissionGrade]
+    """One per student folder, in student order."""
+    in_gradebook: bool
+    """The class is the course's own submitted folder, whose students belong in its nbgrader gradebook."""
 
 
 def read_class(assignment: Assignment, course: Course, submitted: Path) -> list[Submission]:
@@ -76,34 +85,34 @@ class Progress:
             self.bar.stop()
 
 
-def _settled(record: SubmissionGrade, submission: Submission) -> bool:
+def settled(record: SubmissionGrade, submission: Submission) -> bool:
     """Graded before on the same notebook and checks, and not spoiled by a fault of the grader's own."""
     return record.digest == submission.digest and not any(e.status == "error" for e in record.exercises)
 
 
-def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGrade], Path, Course | None]:
-    """Grade what is new or changed; the course comes back only when the
-    class graded is the course's own submitted folder, whose students belong
-    in its nbgrader gradebook."""
-    course = Course.find(args.course)
-    assignment = load_assignment(args.assignment)
-    if not args.cluster:
+def to_grade(done: dict[str, SubmissionGrade], submissions: list[Submission]) -> list[Submission]:
+    """What a run must grade: every submission without a settled record. The rest keep their records
+    as they are, so a run interrupted anywhere resumes to the grades an uninterrupted one gives."""
+    return [s for s in submissions if s.student_id not in done or not settled(done[s.student_id], s)]
+
+
+def grade_class(job: GradeJob) -> Graded:
+    """Grade what is new or changed, keeping each grade as it comes."""
+    assignment = job.assignment
+    if not job.cluster:
         start_fork_server()
-    submitted = (args.submitted or course.submitted).resolve()
-    out = (args.out or course.grades(assignment.name)).resolve()
-    folders = student_folders(submitted)
-    settings = sandbox_settings(args, assignment, hide=(submitted, out, course.root))
-    store = ResultStore(out)
+    folders = student_folders(job.submitted)
+    store = ResultStore(job.out)
     done = store.load()
     team: Team | None = None
     lock = threading.Lock()
     try:
         unseen = sum(student_id_for(folder.name) not in done for folder in folders)
-        if unseen and not args.cluster:  # there is work for certain: the workers start while the class is read
-            team = _start_team(args, assignment, settings, unseen)
-        submissions = _read_folders(assignment, course, folders)
-        todo = [s for s in submissions if s.student_id not in done or not _settled(done[s.student_id], s)]
-        print(f"{len(submissions)} submissions of {assignment.name} in {submitted}; {len(submissions) - len(todo)} already graded, {len(todo)} to grade.", file=sys.stderr)
+        if unseen and not job.cluster:  # there is work for certain: the workers start while the class is read
+            team = _start_team(job, unseen)
+        submissions = _read_folders(assignment, job.course, folders)
+        todo = to_grade(done, submissions)
+        print(f"{len(submissions)} submissions of {assignment.name} in {job.submitted}; {len(submissions) - len(todo)} already graded, {len(todo)} to grade.", file=sys.stderr)
         progress = Progress(len(todo))
         stamps = {s.student_id: s.timestamp for s in todo}
 
@@ -116,11 +125,12 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
                 progress.advance()
 
         try:
-            if todo and args.cluster:
-                print("sandbox: set up on each Dask worker by what its machine allows", file=sys.stderr)
-                grade_on_cluster(args.cluster, assignment, todo, settings, args.device, record)
+            if todo and job.cluster:
+                from autograder.dask_workers import grade_on_cluster
+
+                grade_on_cluster(job.cluster, prepare_elsewhere(assignment, job.settings, job.device), assignment, todo, record)
             elif todo:
-                team = team or _start_team(args, assignment, settings, len(todo))
+                team = team or _start_team(job, len(todo))
                 threading.Thread(target=load_plotting, daemon=True).start()  # while this process only waits for its workers
                 team.grade(todo, lambda grade, _: record(grade))
         finally:
@@ -131,26 +141,26 @@ def grade_class(args: argparse.Namespace) -> tuple[Assignment, list[SubmissionGr
     present = {s.student_id for s in submissions}
     records = [done[s] for s in sorted(done) if s in present]
     store.rewrite(records)
-    return assignment, records, out, course if submitted == course.submitted.resolve() else None
+    return Graded(records, job.submitted == job.course.submitted.resolve())
 
 
-def _start_team(args: argparse.Namespace, assignment: Assignment, settings: SandboxSettings, work: int) -> Team:
-    """Confinement tried and announced, references warmed (their cache is what the workers load), workers started."""
-    confinement = confinement_for(settings)
-    announce(confinement)
-    references = KerasReferences(assignment, device=args.device)
-    references.warm()
-    print(f"references: {references.describe()}", file=sys.stderr)
-    setup = worker_setup(assignment.name, settings, confinement, args.device)
-    return Team(setup, min(args.workers or default_workers(), work))
+def _start_team(job: GradeJob, work: int) -> Team:
+    return Team(prepare_here(job.assignment, job.settings, job.device), min(job.workers or default_workers(), work))
 
 
 def run(args: argparse.Namespace) -> int:
     from autograder.outputs import print_summary, write_outputs
-    assignment, records, out, gradebook_course = grade_class(args)
+
+    course = Course.find(args.course)
+    assignment = load_assignment(args.assignment)
+    submitted = (args.submitted or course.submitted).resolve()
+    out = (args.out or course.grades(assignment.name)).resolve()
+    settings = sandbox_settings(args, assignment.runtime, hide=(submitted, out, course.root))
+    job = GradeJob(assignment, course, submitted, out, settings, args.device, args.workers, args.cluster)
+    graded = grade_class(job)
     try:
-        write_outputs(assignment, records, out, gradebook_course)
+        write_outputs(assignment, graded.records, out, course if graded.in_gradebook else None)
     finally:  # the grades are final either way; a grader wants to see them even if a file is missing
-        print_summary(assignment, records)
+        print_summary(assignment, graded.records)
     print(f"Grades: {out / 'grades.csv'}\nFeedback: {out / 'feedback'}\nReport: {out / 'report.html'}")
     return 0

@@ -2,21 +2,16 @@
 
 Grader threads of one process share one interpreter lock: a thread woken by
 its student's reply waits for the lock behind the others, and its student
-waits with it. Separate processes do not: measured on 2 cores with
-``bench/levers.py``, two processes of one grader each grade a class of 1,000
-about a tenth faster than three threads in one process.
+waits with it. Separate processes do not (``bench/levers.py`` measures both).
 
 Each worker process starts from multiprocessing's fork server (a fresh
 interpreter that has imported the engine and nothing else: no Keras, no thread of the
-command's is copied into a worker), loads the references the command warmed from their cache, starts
-its own zygote and grades the submissions it is sent, one at a time. Only the
-grader's own data passes between these processes: submissions as the command
-read them, and grades as the workers built them from the checked, plain
-values the sandbox returned. Student code never runs in any of them.
+command's is copied into a worker), builds its Grader as every grading process does
+(:mod:`autograder.workers`) and grades the submissions it is sent, one at a time.
+Student code never runs in any of them.
 
-A worker that dies (a grader bug, the machine's OOM killer) is replaced, and
-what it held is graded once more; a submission held by two workers that died
-gets an 'error' for every exercise, which the next run grades again.
+A worker that dies is replaced, and what it held is graded again, by the one rule of
+:data:`autograder.workers.RETRIES`.
 """
 from __future__ import annotations
 
@@ -26,23 +21,16 @@ import multiprocessing
 import os
 import sys
 import traceback
-from dataclasses import dataclass
+from collections import Counter
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
 from typing import Callable, Iterable
 
 from autograder.assignment import load_assignment
-from autograder.engine import ExerciseRun, Grader, not_graded
+from autograder.engine import ExerciseRun, not_graded
 from autograder.errors import UserError
-from autograder.files import cache_dir
-from autograder.reference import KerasReferences
 from autograder.results import SubmissionGrade
-from autograder.sandbox.confinement import Confinement
-from autograder.sandbox.sandboxes import SandboxPool
-from autograder.sandbox.settings import SandboxSettings
-from autograder.sandbox.control import World
-from autograder.sandbox.world import build_world
 from autograder.submissions import Submission
+from autograder.workers import RETRIES, WorkerSetup, build_grader
 
 AHEAD = 2
 """Submissions a worker holds at once: the next one is there when it finishes one."""
@@ -52,34 +40,13 @@ RESTARTS = 4
 Record = Callable[[SubmissionGrade, dict[str, ExerciseRun]], None]
 
 
-@dataclass(frozen=True)
-class WorkerSetup:
-    """What a worker process needs to build its Grader: all of it plain and picklable."""
-
-    assignment: str
-    settings: SandboxSettings
-    confinement: Confinement
-    world: World
-    """Built once by the command, not once per worker."""
-    device: str = "auto"
-    cache: Path | None = None
-    """The command's reference cache: a fork server started earlier in a long-lived process keeps that process's old environment."""
-    outcomes: bool = False
-    """Send each exercise's check outcomes back with its grade (selfcheck shows them; grading does not need them)."""
-
-
-def worker_setup(assignment: str, settings: SandboxSettings, confinement: Confinement, device: str, outcomes: bool = False) -> WorkerSetup:
-    world = build_world(settings.runtime.packages, settings.hide, bool(settings.runtime.shims))
-    return WorkerSetup(assignment, settings, confinement, world, device, cache_dir(), outcomes)
-
-
 class WorkerFailed(UserError):
     """A worker could not set itself up (its sandbox did not start): nothing can be graded here."""
 
 
 def default_workers() -> int:
-    """One grading process per core this process may use (measured on 2 cores: three
-    are no faster than two, their graders and students then contend for the cores)."""
+    """One grading process per core this process may use: more only make their graders and
+    students contend for the cores."""
     return max(len(os.sched_getaffinity(0)), 1)
 
 
@@ -96,21 +63,17 @@ def _serve(setup: WorkerSetup, channel: Connection, core: int | None) -> None:
     """A worker's life: build a Grader, then grade each submission sent until told to stop.
 
     A worker with a ``core`` keeps to it, and so do its zygote and every student
-    process (they inherit it): the grader and its student hand each message to the
-    other on one core, with warm caches and no wake-up across cores (measured on 2
-    cores: a class graded about a tenth faster than with the processes free to move)."""
+    process (they inherit it, and its cgroup's cpuset keeps them there): the grader
+    and its student hand each message to the other on one core, with warm caches
+    and no wake-up across cores."""
     if core is not None:
         os.sched_setaffinity(0, {core})
     try:
-        assignment = load_assignment(setup.assignment)
-        references = KerasReferences(assignment, device=setup.device, cache_dir=setup.cache)
-        references.warm()
-        pool = SandboxPool(setup.settings, 1, setup.confinement, setup.world)
+        grader = build_grader(setup)
     except Exception as error:  # told to the command, which stops with it
         channel.send(("failed", f"{error}"[:1000] or type(error).__name__))
         return
     try:
-        grader = Grader(assignment, references, pool)
         gc.freeze()  # what stays for the whole run (modules, checks, references) is no longer walked by the collector
         channel.send(("ready", None))
         while (submission := channel.recv()) is not None:
@@ -119,12 +82,12 @@ def _serve(setup: WorkerSetup, channel: Connection, core: int | None) -> None:
                 graded = (record, runs if setup.outcomes else {})
             except Exception:
                 print(f"autograder: grading one submission failed:\n{traceback.format_exc(limit=3)}", file=sys.stderr, flush=True)
-                graded = not_graded(assignment, submission)
+                graded = not_graded(grader.assignment, submission)
             channel.send(graded)
     except (EOFError, OSError, KeyboardInterrupt):
         pass
     finally:
-        pool.close()
+        grader.sandboxes.close()
 
 
 class _Worker:
@@ -196,7 +159,7 @@ class Team:
         that was with a worker when it died a second time is recorded as an 'error'."""
         todo = iter(submissions)
         again: list[Submission] = []
-        retried: set[str] = set()
+        retried: Counter[str] = Counter()
         assignment = load_assignment(self.setup.assignment)
         team = self.workers
         restarts = 0
@@ -209,10 +172,10 @@ class Team:
         def replace(worker: _Worker) -> _Worker:
             nonlocal restarts
             for submission in worker.held:
-                if submission.student_id in retried:
+                if retried[submission.student_id] >= RETRIES:
                     record(*not_graded(assignment, submission))
                 else:
-                    retried.add(submission.student_id)
+                    retried[submission.student_id] += 1
                     again.append(submission)
             worker.held.clear()
             worker.stop()

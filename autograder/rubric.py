@@ -1,15 +1,11 @@
-"""An exercise's score from the outcomes of its checks, by the scoring it declares.
+"""Judging one exercise: its checks run against the student, their outcomes scored by the
+exercise's :class:`~autograder.extensions.Scoring` (this course's tiers unless it names another).
 
-``tiers`` (this course's 0/1/2 rule): every tier-1 and tier-2 check passes,
-all the points; every tier-1 check passes and a tier-2 check fails, half;
-a tier-1 check fails, 0. ``cases`` (otter-grader's): each passing check earns
-its own points. ``all_or_nothing`` (otter's ``all_or_nothing: true``): every
-check passes, all the points, else 0. Under every scoring a missing function
-or a student process that died, hung or ran out of memory scores 0.
+Under every scoring a missing function or a student process that died, hung or ran out of
+memory scores 0, with the sentence that says why.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from autograder.assignment import Exercise
@@ -17,19 +13,8 @@ from autograder.checks.api import Check, call_check
 from autograder.protocol import Answerer, SandboxFailure, Student
 from autograder.results import ExerciseGrade, PublicCheck
 from autograder.rounds import run_side_by_side
+from autograder.scoring import CheckOutcome
 from autograder.status import Status
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    check: str
-    tier: int
-    passed: bool
-    sentence: str
-    detail: str
-    """For instructors only (selfcheck, logs): may name hidden values."""
-    points: int = 0
-    """What the check earns when it passes, under ``cases`` scoring."""
 
 
 def run_checks(checks: list[Check], answerer: Answerer, reference: Any) -> list[CheckOutcome]:
@@ -45,37 +30,13 @@ def _judged(check: Check, reference: Any) -> Callable[[Student], CheckOutcome]:
         except SandboxFailure:
             raise
         except AssertionError as failed:
-            return CheckOutcome(check.name, check.tier, False, check.spec.sentence_after(failed), str(failed)[:500], check.spec.points)
+            return CheckOutcome(check.name, check.tier, False, check.spec.sentence_after(failed), str(failed)[:500])
         except Exception as broken:  # a value the check could not handle counts against the student
             detail = f"{type(broken).__name__}: {str(broken)[:400]}"
-            return CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail, check.spec.points)
-        return CheckOutcome(check.name, check.tier, True, check.spec.sentence, "", check.spec.points)
+            return CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail)
+        return CheckOutcome(check.name, check.tier, True, check.spec.sentence, "")
 
     return judge
-
-
-SCORINGS = ("tiers", "cases", "all_or_nothing")
-
-
-def score(outcomes: list[CheckOutcome], points: int, scoring: str = "tiers") -> int:
-    """An exercise's score out of ``points``, the ``points`` of its test cell in the notebook.
-
-    Every check passes: ``points``. Every tier-1 check passes and a tier-2
-    check fails: ``points // 2``. A tier-1 check fails: 0. So a 2-point
-    exercise scores 2, 1 or 0 as the lectures' grading does; 3 points give 3,
-    1 or 0 and 4 points 4, 2 or 0. Tier 1 is the idea the lecture teaches and
-    earns at most half: the other half (rounded up) is for the full behaviour.
-    ``cases`` and ``all_or_nothing`` follow otter-grader (see the module's docstring).
-    """
-    if scoring == "cases":
-        return min(points, sum(o.points for o in outcomes if o.passed))
-    if scoring == "all_or_nothing":
-        return points if all(o.passed for o in outcomes) else 0
-    if any(not o.passed and o.tier == 1 for o in outcomes):
-        return 0
-    if any(not o.passed for o in outcomes):
-        return points // 2
-    return points
 
 
 def lost_point_sentences(outcomes: list[CheckOutcome]) -> tuple[str, ...]:
@@ -84,11 +45,11 @@ def lost_point_sentences(outcomes: list[CheckOutcome]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(o.sentence for o in failed))
 
 
-def public_checks(checks: list[Check], outcomes: list[CheckOutcome]) -> tuple[PublicCheck, ...]:
-    """The public checks with whether each passed; one without an outcome (the checks could not
-    run: a missing function, a dead process) failed, as otter fails every case then."""
+def public_checks(exercise: Exercise, checks: list[Check], outcomes: list[CheckOutcome]) -> tuple[PublicCheck, ...]:
+    """The exercise's public checks with whether each passed; one without an outcome (the checks
+    could not run: a missing function, a dead process) failed, as otter fails every case then."""
     passed = {o.check for o in outcomes if o.passed}
-    return tuple(PublicCheck(c.spec.sentence, c.name in passed) for c in checks if c.spec.public)
+    return tuple(PublicCheck(c.spec.sentence, c.name in passed) for c in exercise.scoring.public(checks))
 
 
 def grade_exercise(
@@ -104,14 +65,14 @@ def grade_exercise(
     if missing:
         names = ", ".join(f"`{f}`" for f in missing)
         sentence = f"{names} {'is' if len(missing) == 1 else 'are'} not defined as a function after running your notebook up to this exercise."
-        return ExerciseGrade(exercise.name, 0, exercise.points, Status.MISSING, (sentence,), printed, public_checks(checks, [])), []
+        return ExerciseGrade(exercise.name, 0, exercise.points, Status.MISSING, (sentence,), printed, public_checks(exercise, checks, [])), []
     try:
         outcomes = run_checks(checks, answerer, reference)
     except SandboxFailure as failure:
         sentences = (failure.reason.sentence,)
-        return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, sentences, printed, public_checks(checks, [])), []
+        return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, sentences, printed, public_checks(exercise, checks, [])), []
     grade = ExerciseGrade(
-        exercise.name, score(outcomes, exercise.points, exercise.scoring), exercise.points, Status.GRADED,
-        lost_point_sentences(outcomes), printed, public_checks(checks, outcomes),
+        exercise.name, exercise.scoring.score(checks, outcomes, exercise.points), exercise.points, Status.GRADED,
+        lost_point_sentences(outcomes), printed, public_checks(exercise, checks, outcomes),
     )
     return grade, outcomes

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from autograder.assignment import Assignment
 from autograder.course import Course
-from autograder.selfcheck import load_mistakes
+from autograder.mistakes import load_mistakes
 from autograder.solution import installed
 from autograder.text import student_id_for
 

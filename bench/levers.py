@@ -28,11 +28,12 @@ import autograder.engine as engine  # noqa: E402
 from autograder.assignment import load_assignment  # noqa: E402
 from autograder.course import Course  # noqa: E402
 from autograder.grading import read_class  # noqa: E402
-from autograder.local_workers import default_workers, grade_locally, start_fork_server, worker_setup  # noqa: E402
+from autograder.local_workers import default_workers, grade_locally, start_fork_server  # noqa: E402
+from autograder.workers import prepare_here  # noqa: E402
 from autograder.reference import KerasReferences  # noqa: E402
 from autograder.samples import build_class  # noqa: E402
 from autograder.sandbox.sandboxes import SandboxPool  # noqa: E402
-from autograder.sandbox.settings import SandboxSettings, confinement_for  # noqa: E402
+from autograder.sandbox.settings import SandboxSettings  # noqa: E402
 from measure import REPO, median  # noqa: E402
 
 NAME = "regularization_rnn"
@@ -87,8 +88,7 @@ def rounds_lever(assignment, references, submissions: list, repeats: int) -> tup
 def processes_lever(assignment, references, submissions: list, repeats: int) -> tuple[float, float]:
     """Per submission over the class: one process per core against threads sharing one interpreter."""
     settings = SandboxSettings(timeout=20)
-    confinement = confinement_for(settings)
-    setup = worker_setup(NAME, settings, confinement, "cpu")
+    setup = prepare_here(assignment, settings, "cpu")
     workers = default_workers()
 
     def in_processes() -> float:
@@ -99,7 +99,7 @@ def processes_lever(assignment, references, submissions: list, repeats: int) -> 
     def in_threads() -> float:
         threads = workers + 1
         started = time.perf_counter()
-        pool = SandboxPool(settings, threads, confinement, setup.world)
+        pool = SandboxPool(settings, threads, setup.confinement, setup.world)
         try:
             grader = engine.Grader(assignment, references, pool)
             with ThreadPoolExecutor(threads) as running:

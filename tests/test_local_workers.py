@@ -11,7 +11,8 @@ import pytest
 from autograder.assignment import load_assignment
 from autograder.course import Course
 from autograder.grading import read_class
-from autograder.local_workers import WorkerFailed, grade_locally, worker_setup
+from autograder.local_workers import WorkerFailed, grade_locally
+from autograder.workers import prepare_here
 from autograder.samples import build_class
 from autograder.sandbox.confinement import detect
 from autograder.sandbox.settings import SandboxSettings, StudentRuntime
@@ -30,13 +31,13 @@ def submissions(tmp_path_factory):
 
 
 def test_a_worker_that_cannot_start_is_one_sentence(submissions):
-    setup = worker_setup(NAME, SandboxSettings(timeout=5, runtime=StudentRuntime(preload=("no_such_module",))), detect(), "cpu")
+    setup = prepare_here(load_assignment(NAME), SandboxSettings(timeout=5, runtime=StudentRuntime(preload=("no_such_module",))), "cpu")
     with pytest.raises(WorkerFailed, match="A grading process could not start: .*no_such_module"):
         grade_locally(setup, submissions, 1, lambda *_: None)
 
 
 def test_a_worker_that_dies_is_replaced_and_what_it_held_graded_again(submissions):
-    setup = worker_setup(NAME, SandboxSettings(timeout=5), detect(), "cpu")
+    setup = prepare_here(load_assignment(NAME), SandboxSettings(timeout=5), "cpu")
     recorded = {}
 
     def record(grade, runs):
@@ -50,7 +51,7 @@ def test_a_worker_that_dies_is_replaced_and_what_it_held_graded_again(submission
 
 
 def test_a_submission_whose_workers_keep_dying_is_an_error_and_the_rest_is_graded(submissions):
-    setup = worker_setup(NAME, SandboxSettings(timeout=5), detect(), "cpu")
+    setup = prepare_here(load_assignment(NAME), SandboxSettings(timeout=5), "cpu")
     recorded, kills = {}, []
 
     def record(grade, runs):

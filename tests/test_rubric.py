@@ -6,8 +6,14 @@ import types
 import pytest
 
 from autograder.assignment import Exercise
+from autograder.otter.scoring import CASES
 from autograder.results import PublicCheck
-from autograder.rubric import CheckOutcome, grade_exercise, score
+from autograder.rubric import grade_exercise
+from autograder.scoring import TIERS, CheckOutcome
+
+
+def score(outcomes: list[CheckOutcome], points: int) -> int:
+    return TIERS.score([], outcomes, points)
 
 
 def outcomes(tier1_passes: bool, tier2_passes: bool) -> list[CheckOutcome]:
@@ -31,10 +37,11 @@ def test_all_checks_earn_the_points_tier_1_half_of_them_rounded_down(points, eve
 
 def _otter_like_checks():
     """Two public cases and a hidden one, as import-otter writes them."""
-    from autograder.checks.api import check, collect_checks
+    from autograder.checks.api import collect_checks
+    from autograder.otter.scoring import case as otter_case
 
     def case(says: str, public: bool, fails: bool):
-        @check(tier=1, says=says, lecture="question q1", points=1, public=public)
+        @otter_case(says=says, lecture="question q1", points=1, public=public)
         def test(student):
             assert not fails, "the hidden input 12345 gave the wrong answer"
 
@@ -49,7 +56,7 @@ def _otter_like_checks():
 
 def test_public_checks_are_recorded_with_their_outcome_and_hidden_ones_are_not():
     checks = _otter_like_checks()
-    exercise = Exercise("q1", "q1", ("f",), "question q1", points=3, scoring="cases")
+    exercise = Exercise("q1", "q1", ("f",), "question q1", points=3, scoring=CASES)
     grade, _ = grade_exercise(exercise, checks, {"f"}, answerer=None, reference=None)
     assert grade.score == 1
     assert grade.public_checks == (PublicCheck("q1: public test 1 passes (see question q1).", True), PublicCheck("q1: public test 2 passes (see question q1).", False))

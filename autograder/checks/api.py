@@ -57,11 +57,6 @@ class CheckSpec:
     tier: int
     says: str
     lecture: str
-    points: int = 0
-    """What passing earns where the exercise is scored per case (otter's scoring); unused by tiers."""
-    public: bool = False
-    """A case the student also has in the released notebook (otter's public tests): its pass or
-    fail is recorded per check and may be shown on its own (Gradescope's "Public Tests")."""
 
     @property
     def sentence(self) -> str:
@@ -91,19 +86,17 @@ class Check:
         return tuple(inspect.signature(self.func).parameters)
 
 
-def check(tier: int, says: str, lecture: str, points: int = 0, public: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def check(tier: int, says: str, lecture: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Mark a test function as a hidden check of ``tier`` (1: core idea, 2: full behaviour).
 
     ``says`` names the property for the student, without hidden inputs or
-    expected values; ``lecture`` is the file and slide it was taught on;
-    ``points`` is what the check earns in an exercise scored per case;
-    ``public`` marks a case the students have too (see :class:`CheckSpec`).
+    expected values; ``lecture`` is the lecture and slide it was taught on.
     """
     if tier not in (1, 2):
         raise ValueError("tier must be 1 or 2")
 
     def mark(func: Callable[..., None]) -> Callable[..., None]:
-        func.__check__ = CheckSpec(tier, says.rstrip("."), lecture, points, public)  # type: ignore[attr-defined]
+        func.__check__ = CheckSpec(tier, says.rstrip("."), lecture)  # type: ignore[attr-defined]
         return func
 
     return mark

@@ -105,9 +105,9 @@ def _who(row: dict[str, str]) -> str:
 def run(args) -> int:
     """``autograder export ASSIGNMENT --format canvas --roster FILE [--out DIR] [--output FILE]``."""
     if args.format == "otter":
-        from autograder.outputs import otter_csv
+        from autograder.otter import final_grades
 
-        return otter_csv.run(args)
+        return final_grades.run(args)
     if args.format != "canvas":
         raise UserError(f"Unknown export format '{args.format}' (known: canvas, otter).")
     if args.roster is None or not Path(args.roster).is_file():

@@ -16,7 +16,7 @@ from autograder.assignment import Assignment, Exercise, available_assignments
 from autograder.course import Course
 from autograder.errors import UserError
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
-from autograder.status import Status
+from autograder.status import Status, status_of
 from autograder.text import clean_text, csv_cell, hash_tag
 
 
@@ -26,7 +26,8 @@ FILE_NAME_LIMIT = 100
 
 def status_text(status: Status | str) -> str:
     """A status as a grader or a student reads it, in every output; an unknown one as it is."""
-    return status.text if isinstance(status, Status) else str(status)
+    known = status_of(status)
+    return known.text if isinstance(known, Status) else str(status)
 
 
 def sorted_records(records: Iterable[SubmissionGrade]) -> list[SubmissionGrade]:

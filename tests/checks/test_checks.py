@@ -20,7 +20,7 @@ from autograder.protocol import CallRequest, CallsRequest, Request
 from autograder.checks.trusted import TrustedAnswerer, trusted_student
 from autograder.reference import KerasReferences
 from autograder.rubric import grade_exercise
-from autograder.selfcheck import Mistake, load_mistakes, with_mistake
+from autograder.mistakes import Mistake, load_mistakes, with_mistake
 from autograder.solution import Solution, import_solution, installed, render
 
 ASSIGNMENTS = available_assignments()

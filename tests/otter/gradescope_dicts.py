@@ -28,7 +28,7 @@ def otter(zip_file: str, notebook: str, out: str) -> None:
 
 def ours(name: str, grades: str) -> None:
     from autograder.assignment import load_assignment
-    from autograder.gradescope import results_json
+    from autograder.gradescope.results import results_json
     from autograder.results import ResultStore
 
     assignment = load_assignment(name)

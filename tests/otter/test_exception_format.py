@@ -4,7 +4,7 @@
 `otter assign` turns each into a `@test_case(points=..., hidden=...)` function in a
 test file that imports `otter.test_files.test_case`, and `otter run` calls them in the
 student's kernel. Our import runs each function in the sandboxed student process and
-only learns whether it raised (see `autograder.checks.otter_cases` for what a student
+only learns whether it raised (see `autograder.otter.cases` for what a student
 who controls that process could do against such a test: it is as strong as otter's own
 run of it, no stronger, so no cheating notebook is compared here).
 """

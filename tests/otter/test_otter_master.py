@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from autograder.assignment import GradescopeSettings
-from autograder.otter_master import read_master
+from autograder.otter.gradescope import GradescopeSettings
+from autograder.otter.master import read_master
 from both_tools import HERE
 
 

@@ -8,7 +8,7 @@ import sys
 import nbformat
 import pytest
 
-from autograder.otter_master import read_master
+from autograder.otter.master import read_master
 from both_tools import HERE, course_copy, run
 
 MASTERS = ("squares", "cubes")

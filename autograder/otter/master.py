@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignment import GradescopeSettings
+from autograder.otter.gradescope import GradescopeSettings
 from autograder.errors import UserError
 from autograder.source import read_notebook
 

@@ -5,10 +5,12 @@ import types
 
 import pytest
 
-from autograder.checks.otter_cases import expect_doctest, expect_no_exception
+from autograder.checks.api import collect_checks
 from autograder.checks.trusted import trusted_student
+from autograder.otter.cases import expect_doctest, expect_no_exception
+from autograder.otter.scoring import ALL_OR_NOTHING, CASES, case
 from autograder.protocol import Student
-from autograder.rubric import CheckOutcome, score
+from autograder.scoring import CheckOutcome
 
 
 def _student(code: str) -> Student:
@@ -39,6 +41,16 @@ def test_exception_format_case():
 
 
 def test_otter_scorings():
-    outcomes = [CheckOutcome("a", 1, True, "", "", 2), CheckOutcome("b", 1, False, "", "", 1)]
-    assert score(outcomes, 3, "cases") == 2
-    assert score(outcomes, 3, "all_or_nothing") == 0
+    @case(says="a passes", lecture="q", points=2, public=True)
+    def test_a(student):
+        pass
+
+    @case(says="b passes", lecture="q", points=1, public=False)
+    def test_b(student):
+        pass
+
+    checks = collect_checks("q", types.SimpleNamespace(__name__="q", test_a=test_a, test_b=test_b))
+    outcomes = [CheckOutcome("test_a", 1, True, "", ""), CheckOutcome("test_b", 1, False, "", "")]
+    assert CASES.score(checks, outcomes, 3) == 2
+    assert ALL_OR_NOTHING.score(checks, outcomes, 3) == 0
+    assert [c.name for c in CASES.public(checks)] == ["test_a"]

@@ -1,7 +1,7 @@
 """``autograder import-otter MASTER.ipynb [--name NAME]``: an otter-assign notebook becomes one of our assignments.
 
 It writes what ``autograder new`` writes (see :mod:`autograder.scaffold`), from
-the master notebook read by :mod:`autograder.otter_master`: the nbgrader
+the master notebook read by :mod:`autograder.otter.master`: the nbgrader
 source notebook (one exercise per otter question: its prompt, its solution
 cell, a visible test cell running its public cases and worth the question's
 points), the checks package (one check per test case, hidden ones included,
@@ -20,10 +20,10 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.checks.otter_cases import otter_call
+from autograder.otter.cases import otter_call
 from autograder.course import Course
 from autograder.errors import UserError
-from autograder.otter_master import Case, Master, Question, read_master
+from autograder.otter.master import Case, Master, Question, read_master
 from autograder.scaffold import claim, write_parts
 
 LECTURE_OF = "question {name} of the otter notebook"
@@ -97,13 +97,15 @@ def notebook(master: Master) -> nbformat.NotebookNode:
 def package(name: str, master: Master) -> str:
     exercises = "\n".join(
         f"        Exercise({q.name!r}, {q.name!r}, {functions_of(q.solution)!r}, lecture={LECTURE_OF.format(name=q.name)!r}, "
-        f"scoring={'all_or_nothing' if q.all_or_nothing else 'cases'!r}),"
+        f"scoring={'ALL_OR_NOTHING' if q.all_or_nothing else 'CASES'}),"
         for q in master.questions
     )
     return (
         f'"""Checks of `{name}`, imported from an otter-assign notebook (`autograder import-otter`): one module\n'
         'per question, one check per otter test case, scored as otter scores the question."""\n'
-        "from autograder.assignment import Assignment, Exercise, GradescopeSettings\n\n"
+        "from autograder.assignment import Assignment, Exercise\n"
+        "from autograder.otter.gradescope import GradescopeSettings\n"
+        "from autograder.otter.scoring import ALL_OR_NOTHING, CASES\n\n"
         f"ASSIGNMENT = Assignment(\n    name={name!r},\n    exercises=(\n{exercises}\n    ),\n"
         f"    gradescope={master.gradescope!r},\n).with_notebook_points()\n"
     )
@@ -120,16 +122,15 @@ def checks_module(question: Question) -> str:
     helpers = {"expect_doctest" if case.doctest is not None else "expect_no_exception" for case in question.cases}
     out = [
         f'"""Checks of otter question `{question.name}`: one per otter test case; scored by {scoring}.\n\n'
-        'How each kind of case runs, and what a student cannot fake, is in autograder.checks.otter_cases."""',
-        "from autograder.checks.api import check",
-        f"from autograder.checks.otter_cases import {', '.join(sorted(helpers))}",
+        'How each kind of case runs, and what a student cannot fake, is in autograder.otter.cases."""',
+        f"from autograder.otter.cases import {', '.join(sorted(helpers))}",
+        "from autograder.otter.scoring import case",
         "",
         f"LECTURE = {LECTURE_OF.format(name=question.name)!r}",
     ]
     for number, case in enumerate(question.cases, 1):
         visibility = "hidden" if case.hidden else "public"
-        public = "" if case.hidden else ", public=True"
-        out += ["", "", f"@check(tier=1, says={_says(question, number, case)!r}, lecture=LECTURE, points={case.points}{public})"]
+        out += ["", "", f"@case(says={_says(question, number, case)!r}, lecture=LECTURE, points={case.points!r}, public={not case.hidden})"]
         out.append(f"def test_{visibility}_{number}(student):")
         out.append(f"    \"\"\"otter case {case.name!r}, {visibility}.\"\"\"")
         if case.doctest is not None:
