@@ -10,7 +10,11 @@ without running anything:
 1. the submitted notebook's cells: their type and text, and the grade id of
    their nbgrader markup; the student's saved outputs, metadata and ids are
    not kept (nbgrader clears outputs too: they are not what ran). A submission
-   that could not be graded shows the released notebook under a note saying why;
+   that could not be graded shows the released notebook under a note saying why.
+   Markdown the student wrote goes through nbconvert's SanitizeHTML: formgrader
+   renders markdown as HTML in the grader's logged-in browser, where a
+   student's ``<script>`` would run with the grader's rights. Text the
+   instructor wrote (a cell of the released notebook, unchanged) is left alone;
 2. each grade id the gradebook knows is claimed by the last cell that carries
    it (nbgrader's DeduplicateIds); a claimed cell gets the gradebook's markup
    (grade, solution, locked, points, checksum), and a test cell the gradebook's
@@ -84,6 +88,8 @@ class SourceNotebook:
     kernelspec: dict | None
     released: bytes = b""
     """The released notebook, shown for a submission that could not be graded; empty when there is none."""
+    instructor_text: frozenset[str] = frozenset()
+    """The markdown and raw cells of the released notebook and the gradebook: never sanitized."""
 
     def markup(self, name: str) -> dict:
         """The nbgrader metadata of a cell, as ``generate_assignment`` writes it."""
@@ -126,7 +132,12 @@ def read_source(db: Path, assignment: str, released: Path | None = None) -> Sour
         tasks = frozenset(c.name for c in notebook.task_cells)
         kernelspec = json.loads(notebook.kernelspec) if notebook.kernelspec else None
     raw = released.read_bytes() if released is not None and released.is_file() else b""
-    return SourceNotebook(cells, points, solutions, tasks, kernelspec, raw)
+    try:
+        texts = {c["source"] for c in _plain_cells(raw) if c["cell_type"] != "code"} if raw else set()
+    except (ValueError, RecursionError):
+        texts = set()
+    texts |= {c.source for c in cells.values() if c.cell_type != "code"}
+    return SourceNotebook(cells, points, solutions, tasks, kernelspec, raw, frozenset(texts))
 
 
 def autograded_path(course: Course, student_id: str, assignment: str) -> Path:
@@ -222,6 +233,18 @@ def _restore(cells: list[dict], source: SourceNotebook) -> list[dict]:
     return restored
 
 
+def _sanitize(cells: list[dict], source: SourceNotebook) -> list[dict]:
+    """Markdown and raw cells the student wrote, with what could run in a browser escaped
+    or removed by nbconvert's own sanitizer for untrusted notebooks."""
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    sanitizer = SanitizeHTML()
+    for cell in cells:
+        if cell["cell_type"] != "code" and cell["source"] not in source.instructor_text:
+            cell["source"] = sanitizer.sanitize_html_tags(cell["source"])
+    return cells
+
+
 def _put_back(cells: list[dict], source: SourceNotebook, assignment: Assignment) -> list[dict]:
     """Grade and task cells the student deleted, as nbgrader writes them back: a grade
     cell after its exercise's solution cell (else at the end), a task cell at the end."""
@@ -306,7 +329,7 @@ def autograded_notebook(assignment: Assignment, record: SubmissionGrade, submitt
             cells = []
     if record.note:
         notes.append(record.note)
-    cells = _put_back(_restore(cells, source), source, assignment)
+    cells = _put_back(_sanitize(_restore(cells, source), source), source, assignment)
     cells, unshown = _with_verdicts(cells, exercise_grades(assignment, record))
     note = _note(notes, unshown)
     cells = ([note] if note else []) + cells

@@ -131,6 +131,16 @@ def test_what_students_wrote_reaches_the_notebook_cleaned(course, assignment, re
     assert "\ufffd" in text  # the student's own lone surrogate, made writable and nothing else
 
 
+def test_markup_a_student_wrote_cannot_run_in_the_graders_browser(course, assignment, records):
+    """formgrader renders markdown as HTML where the grader is logged in; the instructor's own text is left as it is."""
+    attack = "My answer <script>fetch('/api/terminals', {method: 'POST'})</script> <img src=x onerror=alert(1)> <b>is</b> this."
+    submit(course, "bob", lambda cells: cells.insert(2, {"cell_type": "markdown", "metadata": {}, "source": attack}))
+    write_autograded(assignment, [r for r in records if r.student_id == "bob"], Course(course))
+    texts = [c.source for c in read(course, "bob").cells if c.cell_type == "markdown"]
+    assert texts[0] == "# Demo"
+    assert texts[1].startswith("My answer &lt;script&gt;fetch(") and "<img" not in texts[1] and "<b>is</b>" in texts[1]
+
+
 def test_each_students_folder_is_their_gradebook_id(course, assignment, records):
     """Folder names that break encoders and terminals: their graded ids name the folders
     formgrader opens; an id that cannot be a folder name (from an old results file) is
