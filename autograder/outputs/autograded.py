@@ -40,9 +40,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cache, cached_property
 from html import escape
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from autograder.assignment import Assignment
 from autograder.course import Course, CourseError
@@ -52,6 +53,9 @@ from autograder.outputs.feedback import PRINTED_LIMIT
 from autograder.results import ExerciseGrade, SubmissionGrade
 from autograder.submissions import fetch_notebook, student_folders
 from autograder.text import clean_text, student_id_for, without_surrogates
+
+if TYPE_CHECKING:
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
 
 AUTOGRADED = "autograded"
 """nbgrader's default ``CourseDirectory.autograded_directory``, and this course's."""
@@ -112,8 +116,9 @@ class SourceNotebook:
         """A grade cell the student does not write in: the grader never runs it."""
         return name in self.points and name not in self.solutions and name not in self.tasks
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
+        """Everything above, hashed: a change in any of it changes every student's notebook."""
         data = [[asdict(c) for c in self.cells.values()], self.points, sorted(self.solutions), sorted(self.tasks), self.kernelspec]
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode())
         digest.update(self.released)
@@ -236,13 +241,17 @@ def _restore(cells: list[dict], source: SourceNotebook) -> list[dict]:
 def _sanitize(cells: list[dict], source: SourceNotebook) -> list[dict]:
     """Markdown and raw cells the student wrote, with what could run in a browser escaped
     or removed by nbconvert's own sanitizer for untrusted notebooks."""
-    from nbconvert.preprocessors.sanitize import SanitizeHTML
-
-    sanitizer = SanitizeHTML()
     for cell in cells:
         if cell["cell_type"] != "code" and cell["source"] not in source.instructor_text:
-            cell["source"] = sanitizer.sanitize_html_tags(cell["source"])
+            cell["source"] = _sanitizer().sanitize_html_tags(cell["source"])
     return cells
+
+
+@cache
+def _sanitizer() -> "SanitizeHTML":
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    return SanitizeHTML()
 
 
 def _put_back(cells: list[dict], source: SourceNotebook, assignment: Assignment) -> list[dict]:
@@ -252,11 +261,11 @@ def _put_back(cells: list[dict], source: SourceNotebook, assignment: Assignment)
 
     present = {_grade_id(c) for c in cells}
     after = {e.test_cell: e.solution_cell for e in assignment.exercises}
-    writer = OverwriteCells(missing_cell_notification=PUT_BACK)
     cells = list(cells)
     for name in source.points:
         if name in present or name not in source.cells:
             continue
+        writer = OverwriteCells(missing_cell_notification=PUT_BACK)
         cell = json.loads(json.dumps(writer.missing_cell_transform(
             source.cells[name], source.points[name], is_solution=name in source.solutions, is_task=name in source.tasks
         )))
@@ -309,8 +318,9 @@ class Submitted:
     problem: str | None = None
 
 
-def autograded_notebook(assignment: Assignment, record: SubmissionGrade, submitted: Submitted, source: SourceNotebook) -> dict:
-    """The autograded notebook of one submission, as a plain nbformat 4 dictionary (steps in the module's docstring)."""
+def autograded_notebook(assignment: Assignment, record: SubmissionGrade, submitted: Submitted, source: SourceNotebook, key: str) -> dict:
+    """The autograded notebook of one submission, as a plain nbformat 4 dictionary (steps in the
+    module's docstring), carrying ``key`` (``notebook_key`` of the same record and source)."""
     notes: list[str] = []
     cells: list[dict] | None = None
     if record.problem:
@@ -335,19 +345,22 @@ def autograded_notebook(assignment: Assignment, record: SubmissionGrade, submitt
     cells = ([note] if note else []) + cells
     for index, cell in enumerate(cells):
         cell["id"] = f"cell-{index}"
-    metadata: dict = {"autograder": {"key": notebook_key(assignment, record, source)}}
+    metadata: dict = {"autograder": {"key": key}}
     if source.kernelspec:
         metadata["kernelspec"] = source.kernelspec
     return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
 
 
 def notebook_text(notebook: dict) -> str:
-    """As nbformat writes a notebook (sorted keys, one-space indent), without its validation pass."""
-    return json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    """The notebook as JSON with sorted keys, as nbformat writes it but without its validation
+    pass or indentation (which leave C's encoder for Python's); Jupyter reads it all the same."""
+    return json.dumps(notebook, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @dataclass
 class AutogradedUpdate:
+    """What one run did to the autograded notebooks."""
+
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     failures: list[str] = field(default_factory=list)
@@ -365,7 +378,7 @@ class AutogradedIncomplete(Exception):
 
 def write_autograded(assignment: Assignment, records: Iterable[SubmissionGrade], course: Course) -> AutogradedUpdate:
     """Each student's autograded notebook, where formgrader opens it; one that fails does not
-    keep the others from being written, and AutogradedIncomplete names them all at the end."""
+    keep the others from being written, and AutogradedIncomplete counts and names them at the end."""
     source = read_source(course.gradebook, assignment.name, course.released_notebook(assignment.name))
     try:
         folders = {student_id_for(f.name): f for f in student_folders(course.submitted)}
@@ -379,7 +392,8 @@ def write_autograded(assignment: Assignment, records: Iterable[SubmissionGrade],
             if written_key(path) == key:
                 update.unchanged += 1
                 continue
-            notebook = autograded_notebook(assignment, record, _submitted(folders.get(record.student_id), assignment.name), source)
+            submitted = _submitted(folders.get(record.student_id), assignment.name)
+            notebook = autograded_notebook(assignment, record, submitted, source, key)
             update.written.append(write_atomically(path, notebook_text(notebook)))
         except Exception as error:
             update.failures.append(clean_text(f"{record.student_id}: {type(error).__name__}: {error}", limit=300))
