@@ -11,13 +11,19 @@ from nbgrader.nbgraderformat import MetadataValidator
 from autograder.course import Course
 from autograder.outputs import OutputsIncomplete, write_outputs
 from autograder.outputs.autograded import AutogradedIncomplete, autograded_path, write_autograded
-from autograder.results import ExerciseGrade
+from autograder.results import ExerciseGrade, SubmissionGrade
 from autograder.samples import HOSTILE_FOLDER_NAMES
 from autograder.text import student_id_for
 
 from outputs_fixtures import HOSTILE, MASK_SENTENCE, NASTY, UNSAFE
 
 NAME = "demo_assignment"
+
+
+@pytest.fixture
+def records(records: list[SubmissionGrade]) -> list[SubmissionGrade]:
+    """The class's records as grade hands them over: read back from results.jsonl, statuses typed."""
+    return [SubmissionGrade.from_dict(json.loads(r.to_json())) for r in records]
 
 
 def submit(course: Path, folder: str, edit=lambda cells: None) -> None:
