@@ -1,4 +1,5 @@
-"""What a grading run leaves behind for people: CSV, feedback, the class report, the gradebook.
+"""What a grading run leaves behind for people: CSV, feedback, the class report, the gradebook
+and the autograded notebooks formgrader opens.
 
 ``write_outputs`` is what the grade command calls at the end of every run (and
 again on a resumed one: every file is a pure function of the records, so the
@@ -50,7 +51,8 @@ def write_outputs(
     assignment: Assignment, records: list[SubmissionGrade], out_dir: Path, course: Course | None
 ) -> list[Path]:
     """grades.csv, OUT/feedback/<student>.html, OUT/report.html and, in an nbgrader
-    course whose gradebook has this assignment, the gradebook; returns what was written.
+    course whose gradebook has this assignment, the gradebook and the autograded
+    notebooks formgrader opens (their folder, when one was written); returns what was written.
 
     Each output (each student's feedback page counts as one) is written on its
     own: one that fails does not keep the others from being written. After all
@@ -78,14 +80,23 @@ def _writers(
     assignment: Assignment, records: list[SubmissionGrade], out_dir: Path, course: Course | None
 ) -> list[tuple[str, Callable[[], Path | None]]]:
     """Each output with what writes it; None from a writer: nothing to write there."""
+    from autograder.outputs.autograded import AUTOGRADED, write_autograded
     from autograder.outputs.gradebook import has_assignment, write_gradebook
     from autograder.outputs.report import write_report
 
+    def in_gradebook() -> bool:
+        return course is not None and course.is_nbgrader_course and has_assignment(course.gradebook, assignment.name)
+
     def gradebook() -> Path | None:
-        if course is None or not course.is_nbgrader_course or not has_assignment(course.gradebook, assignment.name):
+        if not in_gradebook():
             return None
         write_gradebook(assignment, records, course.gradebook, course.root / "nbgrader_config.py")
         return course.gradebook
+
+    def autograded() -> Path | None:
+        if not in_gradebook():
+            return None
+        return course.root / AUTOGRADED if write_autograded(assignment, records, course).written else None
 
     writers = [("grades.csv", partial(write_grades_csv, assignment, records, out_dir))]
     writers += [
@@ -93,6 +104,7 @@ def _writers(
     ]
     writers.append(("report.html", partial(write_report, assignment, records, out_dir)))
     writers.append(("the nbgrader gradebook", gradebook))
+    writers.append(("the autograded notebooks", autograded))
     return writers
 
 

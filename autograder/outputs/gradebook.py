@@ -1,8 +1,11 @@
 """Scores into nbgrader's gradebook, so formgrader and ``nbgrader export`` agree with grades.csv.
 
 Each exercise's score becomes the ``auto_score`` of that exercise's autograded
-test cell (``test_<exercise>``) in the notebook named after the assignment. A
-manual score a grader set in formgrader is left alone (nbgrader prefers it).
+test cell (``test_<exercise>``) in the notebook named after the assignment. What
+a grader set in formgrader (manual scores, extra credit, comments) is never
+written here, and a grade whose auto score is unchanged is not touched at all,
+so a regrade changes only the scores that changed. A changed auto score under a
+manual one is marked as needing manual grading, as ``nbgrader autograde`` marks it.
 As ``nbgrader autograde`` does, each submission gets its submission time and,
 when that is past the assignment's due date, the late penalty the course's
 late-submission plugin gives. nbgrader is imported only when there is
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 class GradebookUpdate:
     students: int = 0
     grades: int = 0
+    """Auto scores that changed."""
     unknown_cells: list[str] = field(default_factory=list)
     """Exercises with no ``test_<exercise>`` grade cell in the gradebook (the release is older)."""
 
@@ -48,7 +52,7 @@ def has_assignment(db: Path, assignment: str) -> bool:
 
 def write_gradebook(assignment: Assignment, records: Iterable[SubmissionGrade], db: Path, config: Path | None = None) -> GradebookUpdate:
     """Create students and submissions as needed, record when each was submitted,
-    set each test cell's auto_score and each late notebook's penalty; one commit.
+    set each test cell's auto_score where it changed and each late notebook's penalty; one commit.
 
     ``config`` is the course's ``nbgrader_config.py``, which names the
     late-submission plugin; without it, nbgrader's default (no penalty).
@@ -116,9 +120,11 @@ def _write(assignment: Assignment, records: Iterable[SubmissionGrade], db: Path,
                         update.unknown_cells.append(cell)
                     continue
                 entry = gb.find_grade(cell, assignment.name, assignment.name, record.student_id)
-                entry.auto_score = float(grade.score)
-                entry.needs_manual_grade = False
-                update.grades += 1
+                if entry.auto_score != float(grade.score):
+                    entry.auto_score = float(grade.score)
+                    # nbgrader's SaveAutoGrades rule: a manual score over a new auto score wants a second look.
+                    entry.needs_manual_grade = entry.manual_score is not None
+                    update.grades += 1
             _penalise(gb, plugin, submission, gb.find_submission_notebook(assignment.name, assignment.name, record.student_id))
             update.students += 1
         gb.db.commit()

@@ -1,64 +1,14 @@
 """nbgrader's gradebook and exports agree with grades.csv, in a real (temporary) nbgrader course."""
 import csv
-import os
-import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-
-import nbformat
-import pytest
 
 from autograder.course import Course
 from autograder.outputs import write_outputs
 from autograder.outputs.gradebook import has_assignment
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-
-
-def _cell(kind, source, grade_id, **flags):
-    maker = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
-    cell = maker(source)
-    cell.metadata["nbgrader"] = {"grade_id": grade_id, "schema_version": 3, "grade": False, "solution": False,
-                                 "locked": False, **flags}
-    return cell
-
-
-def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
-    return done
-
-
-@pytest.fixture(scope="module")
-def released_course(tmp_path_factory) -> Path:
-    course = tmp_path_factory.mktemp("course")
-    shutil.copy(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        _cell("markdown", "# Demo", "intro"),
-        _cell("code", "def dropout(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION", "a_solution", solution=True),
-        _cell("code", "assert dropout(1) == 1", "test_a", grade=True, locked=True, points=2),
-        _cell("code", "def rnn_step(h):\n    ### BEGIN SOLUTION\n    return h\n    ### END SOLUTION", "b_solution", solution=True),
-        _cell("code", "assert rnn_step(1) == 1", "test_b", grade=True, locked=True, points=2),
-    ]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    source = course / "assignments" / "demo_assignment"
-    source.mkdir(parents=True)
-    nbformat.write(notebook, source / "demo_assignment.ipynb")
-    _nbgrader(course, "generate_assignment", "demo_assignment")
-    return course
-
-
-@pytest.fixture
-def course(released_course, tmp_path) -> Path:
-    copy = tmp_path / "course"
-    shutil.copytree(released_course, copy)
-    return copy
+from outputs_fixtures import run_nbgrader as _nbgrader
 
 
 def _read(path: Path) -> list[dict]:
