@@ -161,42 +161,6 @@ def test_a_run_with_nothing_new_starts_no_sandbox_and_changes_nothing(tmp_path, 
     assert (tmp_path / "out" / "grades.csv").read_bytes() == (root / "out" / "grades.csv").read_bytes()
 
 
-def test_an_interrupted_run_resumes_to_the_same_grades(tmp_path, graded_class):
-    _, root, full = graded_class
-    out = tmp_path / "out"
-    command = [sys.executable, "-m", "autograder.cli", "grade", NAME, "--submitted", str(root / "submitted"),
-               "--out", str(out), "--timeout", "5", "--memory", "768", "--workers", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    store = ResultStore(out)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(store.load()) < 3:
-        time.sleep(0.05)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    partial = store.load()
-    assert 0 < len(partial) < len({s for s, _ in full})
-    assert subprocess.run(command, capture_output=True).returncode == 0
-    whole, resumed = (root / "out" / "grades.csv").read_text(), (out / "grades.csv").read_text()
-    assert resumed == whole, "".join(difflib.unified_diff(whole.splitlines(True), resumed.splitlines(True), "uninterrupted", "resumed"))
-    after = store.load()
-    assert all(after[s].seconds == partial[s].seconds for s in partial), "a finished submission was graded again"
-
-
-def test_a_changed_notebook_is_graded_again(tmp_path, graded_class):
-    _, root, _ = graded_class
-    submitted = tmp_path / "submitted"
-    build_class(Course(REPO), load_assignment(NAME), submitted)
-    out = tmp_path / "out"
-    assert grade(submitted, out) == 0
-    before = ResultStore(out).load()
-    unstarted = submitted / "correct_0000" / NAME / f"{NAME}.ipynb"
-    unstarted.write_bytes((submitted / "unstarted" / NAME / f"{NAME}.ipynb").read_bytes())
-    assert grade(submitted, out) == 0
-    after = ResultStore(out).load()
-    assert after["correct_0000"].total == 0 and before["correct_0000"].total == load_assignment(NAME).max_score
-    assert after["hostile_hangs"].seconds == before["hostile_hangs"].seconds
-
-
 def test_a_dask_cluster_gives_the_same_grades(tmp_path, graded_class):
     distributed = pytest.importorskip("distributed")
     _, root, full = graded_class

@@ -16,9 +16,9 @@ from autograder.assignment import load_assignment
 from autograder.course import Course
 from autograder.samples import build_class
 from autograder.sandbox.confinement import detect
-from conftest import NOBODY
 
 REPO = Path(__file__).resolve().parents[1]
+NOBODY = 65534
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("setpriv") or not detect().confined,
     reason="needs root (to become an ordinary user), setpriv and a working sandbox",

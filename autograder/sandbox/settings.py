@@ -50,15 +50,16 @@ class SandboxSettings:
     runtime: StudentRuntime = StudentRuntime()
     hide: tuple[str, ...] = ()
     """Course folders that must not show through even if they lie inside a tree students see."""
+    grace: float = CELL_GRACE
 
     def cells_seconds(self, exercises: int) -> float:
         """The cells phase's CPU: as much as one session per exercise would have had for its cells."""
-        return (exercises + 1) * self.timeout + CELL_GRACE
+        return (exercises + 1) * self.timeout + self.grace
 
     @property
     def exercise_seconds(self) -> float:
         """One exercise's checks, in CPU seconds (and a cell's, should it ignore its own alarm)."""
-        return self.timeout + CELL_GRACE
+        return self.timeout + self.grace
 
     def allowance(self, exercises: int) -> Allowance:
         """What every session of one submission of ``exercises`` may use together: one full pass at the limits."""
