@@ -6,7 +6,7 @@ TF_EXTRA ?= cpu
 STAMP := $(VENV)/.installed-$(TF_EXTRA)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install test release demo bench selfcheck clean
+.PHONY: install test check release demo bench selfcheck clean
 
 install: $(STAMP)
 
@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The fast layer: everything but the end-to-end tests.
+check: install
+	$(BIN)/python -m pytest -q -m "not e2e"
 
 selfcheck: install
 	@for name in $(patsubst assignments/%/,%,$(wildcard assignments/*/)); do $(BIN)/autograder selfcheck $$name || exit 1; done
@@ -40,5 +44,7 @@ bench: install
 	$(BIN)/python bench/keras_speed.py
 	$(BIN)/python bench/otter_speed.py
 
+# Only what the tool builds: never the course's submissions, feedback, grades or gradebook.
 clean:
-	rm -rf $(VENV) demo grades submitted autograded feedback gradebook.db
+	rm -rf $(VENV) demo .pytest_cache *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

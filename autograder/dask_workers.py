@@ -7,7 +7,6 @@ submission gets an 'error' for every exercise, which the next run grades again.
 """
 from __future__ import annotations
 
-import threading
 from typing import Callable
 
 from distributed import Client, WorkerPlugin, as_completed, get_worker
@@ -29,11 +28,9 @@ class GraderPlugin(WorkerPlugin):
     def __init__(self, setup: WorkerSetup) -> None:
         self.worker_setup = setup
         self.grader: Grader | None = None
-        self._lock = threading.Lock()
 
     def setup(self, worker) -> None:  # noqa: ANN001 (distributed's Worker)
-        with self._lock:
-            self.grader = build_grader(self.worker_setup, max(worker.state.nthreads, 1))
+        self.grader = build_grader(self.worker_setup, max(worker.state.nthreads, 1))
 
     def teardown(self, worker) -> None:  # noqa: ANN001
         if self.grader is not None:

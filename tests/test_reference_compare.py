@@ -33,6 +33,7 @@ def test_without_a_gpu_the_command_says_so_in_one_sentence_and_exits_2():
     assert "\n" not in message and "Traceback" not in message
 
 
+@pytest.mark.e2e
 def test_two_cpu_computations_agree_on_every_entry():
     done = autograder("references", "regularization_rnn", "--cpu-twice")
     assert done.returncode == 0, done.stderr

@@ -26,6 +26,7 @@ def without_tensorflow(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="TensorFlow is not installed on this machine")
+@pytest.mark.e2e
 def test_every_assignment_gets_the_same_references_on_torch_without_tensorflow(tmp_path):
     def on(backend: str) -> dict[str, Computed]:
         return compute_in_fresh_process(PACKAGES, backend, "cpu", without_tensorflow(tmp_path) if backend == "torch" else None)

@@ -8,7 +8,7 @@ from autograder.sandbox import confinement as confinements
 from autograder.sandbox.confinement import Confinement
 from autograder.sandbox.deadlines import Allowance
 
-CELL_GRACE = 5.0
+CELL_GRACE = 2.0
 """Seconds a phase may take beyond ``timeout``: a cell that ignores its alarm is cut off after it."""
 SCRATCH_MB = 64
 SCRATCH_INODES = 16384

@@ -16,14 +16,20 @@ import pytest
 
 from autograder.assignment import Assignment, available_assignments, load_assignment
 from autograder.checks.api import Check, call_check, collect_checks
-from autograder.protocol import CallRequest, CallsRequest, Request
-from autograder.checks.trusted import TrustedAnswerer, trusted_student
+from autograder.protocol import CallRequest, CallsRequest, Remembering, Request, Student
+from autograder.checks.trusted import TrustedAnswerer
 from autograder.reference import KerasReferences
 from autograder.rubric import grade_exercise
 from autograder.mistakes import Mistake, load_mistakes, with_mistake
 from autograder.solution import Solution, import_solution, installed, render
 
 ASSIGNMENTS = available_assignments()
+
+
+def slow_if_models(name: str, *values: Any) -> Any:
+    """A case of an assignment whose answers are models questioned by probes: each builds and trains
+    models in this process, so it belongs to the slow layer (``make test``, not ``make check``)."""
+    return pytest.param(name, *values, marks=[pytest.mark.e2e] if load_assignment(name).runtime.probes else [])
 
 
 @functools.cache
@@ -71,10 +77,17 @@ def defined_functions(module: types.ModuleType) -> set[str]:
 
 
 def graded(name: str, exercise: str, module: types.ModuleType, answerer: Any, refs: dict[str, KerasReferences]):
+    """As the engine grades it: the exercise's checks side by side, a probe's question answered once."""
     with np.errstate(all="ignore"):
         return grade_exercise(
-            assignment(name).exercise(exercise), checks(name)[exercise], defined_functions(module), answerer, refs[name]
+            assignment(name).exercise(exercise), checks(name)[exercise], defined_functions(module), Remembering(answerer), refs[name]
         )
+
+
+@functools.cache
+def solution_student(name: str) -> Student:
+    """The solution's answers, shared by every check of the assignment (a probe's question is asked once)."""
+    return Student(Remembering(TrustedAnswerer(import_solution(name), assignment(name).runtime.probes)))
 
 
 # ------------------------------------------------------------------ (a) solution
@@ -85,7 +98,7 @@ def graded(name: str, exercise: str, module: types.ModuleType, answerer: Any, re
 )
 def test_solution_passes_every_check(name, exercise, check_name, refs):
     (check_,) = [c for c in checks(name)[exercise] if c.name == check_name]
-    call_check(check_, {"student": trusted_student(import_solution(name), assignment(name).runtime.probes), "reference": refs[name]})
+    call_check(check_, {"student": solution_student(name), "reference": refs[name]})
 
 
 @pytest.mark.parametrize("name, exercise", [(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
@@ -97,7 +110,7 @@ def test_solution_scores_full_points(name, exercise, refs):
 
 # ------------------------------------------------------------------ (b) mistakes
 
-@pytest.mark.parametrize("name, mistake", [(name, m) for name in ASSIGNMENTS for m in mistakes(name)], ids=lambda v: getattr(v, "name", v))
+@pytest.mark.parametrize("name, mistake", [slow_if_models(name, m) for name in ASSIGNMENTS for m in mistakes(name)], ids=lambda v: getattr(v, "name", v))
 def test_mistake_gets_expected_score(name, mistake, refs):
     module = module_of(mistake.name, with_mistake(solution(name), mistake))
     grade, outcomes = graded(name, mistake.exercise, module, TrustedAnswerer(module, assignment(name).runtime.probes), refs)
@@ -139,7 +152,7 @@ class Poisoned:
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-@pytest.mark.parametrize("name, exercise", [(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
+@pytest.mark.parametrize("name, exercise", [slow_if_models(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
 def test_a_nan_or_infinity_in_an_answer_never_scores_full_points(name, exercise, bad, refs):
     module = import_solution(name)
     answerer = Poisoned(TrustedAnswerer(module, assignment(name).runtime.probes), bad)

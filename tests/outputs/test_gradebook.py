@@ -4,6 +4,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from autograder.course import Course
 from autograder.outputs import write_outputs
 from autograder.outputs.gradebook import has_assignment
@@ -16,6 +18,7 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(stream))
 
 
+@pytest.mark.e2e
 def test_gradebook_and_both_nbgrader_exports_match_grades_csv(course, assignment, records):
     assert has_assignment(course / "gradebook.db", "demo_assignment")
     assert not has_assignment(course / "gradebook.db", "other")
@@ -60,6 +63,7 @@ class SubMarks(BasePlugin):
 """nbgrader's own example of a late-submission plugin: a point per hour late."""
 
 
+@pytest.mark.e2e
 def test_a_late_submission_is_penalised_by_the_course_plugin_in_nbgrader_export(course, assignment, records):
     (course / "late.py").write_text(SUBMARKS)
     with (course / "nbgrader_config.py").open("a") as config:

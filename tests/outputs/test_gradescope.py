@@ -203,6 +203,7 @@ def test_run_autograder_lays_out_the_submission_and_converts(tmp_path, records):
     assert [t["score"] for t in result["tests"]] == [1.0, 0.0] and result["score"] == 1.0
 
 
+@pytest.mark.e2e
 def test_run_autograder_end_to_end(tmp_path):
     """The real thing: a correct notebook, graded in the sandbox by run_autograder, gets full marks
     on every exercise in a valid results.json."""

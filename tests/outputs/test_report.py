@@ -79,6 +79,7 @@ def _chromium(binary, tmp_path, *args):
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.e2e
 def test_renders_with_its_plots_in_headless_chromium(chromium, assignment, records, tmp_path):
     from PIL import Image
 

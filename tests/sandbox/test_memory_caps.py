@@ -58,6 +58,7 @@ def test_without_a_cgroup_what_an_address_space_limit_would_not_see_is_refused()
     expect_refused_where_uncounted(met)
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root (to become an ordinary user) and setpriv")
 def test_as_an_ordinary_user_in_a_user_namespace(as_nobody):
     done = as_nobody([sys.executable, str(HERE / "memory_routes.py")], cwd=REPO, env={"PYTHONPATH": str(REPO)})
