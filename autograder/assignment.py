@@ -1,32 +1,44 @@
 """What an assignment is to the engine: its exercises, their functions, their cells.
 
-The engine knows nothing about any particular assignment: each one is a package
-``autograder.checks.<name>`` that exposes ``ASSIGNMENT`` and one check module
-per exercise, beside its source notebook ``assignments/<name>/<name>.ipynb``
-(``autograder new`` makes both). What an exercise is worth is not declared in
-the package: it is the ``points`` of the exercise's test cell in the notebook.
+The engine knows nothing about any particular assignment: each one is a package in its
+course's ``checks/`` folder that declares ``ASSIGNMENT`` and holds one check module per
+exercise, beside its source notebook (``autograder new`` makes both). What an exercise is
+worth is not declared in the package: it is the ``points`` of the exercise's test cell in the
+notebook, carried by the exported solution, which goes wherever the engine goes.
+
+A course's checks are imported under a package name of that course's own (a hash of its
+folder), so two courses in one process never meet, and a check module imports its siblings
+relatively (``from .inputs import CASES``).
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
 import keyword
 import re
+import sys
+import traceback
+import types
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
+from autograder.course import Course
 from autograder.errors import UserError
 from autograder.extensions import GradescopeResults, Scoring
 from autograder.sandbox.settings import StudentRuntime
 from autograder.scoring import TIERS
-from autograder.solution import installed
+from autograder.solution import Solution, installed
 
-CHECKS_ROOT = Path(__file__).parent / "checks"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class UnknownAssignment(UserError):
     """Raised for a name with no checks package; the CLI turns it into one sentence."""
+
+
+class CheckFileBroken(UserError):
+    """A check file that does not import: a syntax error, a name it lacks."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,7 @@ class Exercise:
     functions: tuple[str, ...]
     lecture: str
     points: int = 2
-    """Set from the notebook by :meth:`Assignment.with_notebook_points`; the default serves hand-built examples."""
+    """Set from the notebook by :meth:`Assignment.with_points_of`; the default serves hand-built examples."""
     scoring: Scoring = TIERS
     """How the checks' outcomes become points: this course's tiers unless the assignment names
     another (an otter-grader import names otter's rules)."""
@@ -60,6 +72,19 @@ class Assignment:
     gradescope: GradescopeResults | None = None
     """How Gradescope shows its results, where it shows them its own way (an otter import: otter's
     shape); None: one visible test per exercise, since our sentences never name hidden values."""
+    package: str = ""
+    """The checks package's import name (set by :func:`load_assignment`)."""
+    checks_dir: Path = Path()
+    """The checks package's folder in its course (set by :func:`load_assignment`)."""
+
+    @property
+    def course(self) -> Course:
+        """The course whose ``checks/`` folder holds the assignment's checks."""
+        return Course(self.checks_dir.parent.parent)
+
+    def part(self, name: str) -> ModuleType:
+        """A module of the checks package beside the exercises' (``inputs``, ``references``)."""
+        return importlib.import_module(f"{self.package}.{name}")
 
     def exercise(self, name: str) -> Exercise:
         for exercise in self.exercises:
@@ -71,23 +96,15 @@ class Assignment:
     def max_score(self) -> int:
         return sum(e.points for e in self.exercises)
 
-    @property
-    def package(self) -> str:
-        return f"autograder.checks.{self.name}"
-
-    @property
-    def checks_dir(self) -> Path:
-        return CHECKS_ROOT / self.name
-
-    def with_notebook_points(self) -> Assignment:
+    def with_points_of(self, solution: Solution) -> Assignment:
         """The same assignment, each exercise worth the points of its test cell in the source
-        notebook (carried by the exported solution, which goes wherever the engine goes)."""
-        exported = installed(self.name).exercises
+        notebook, as the exported solution carries them."""
+        exported = solution.exercises
         declared = [e.name for e in self.exercises]
         if declared != list(exported):
             raise UserError(
                 f"The checks of '{self.name}' declare the exercises {', '.join(declared)} but its notebook has "
-                f"{', '.join(exported) or 'none'}: make autograder/checks/{self.name}/__init__.py follow the notebook."
+                f"{', '.join(exported) or 'none'}: make {self.checks_dir / '__init__.py'} follow the notebook."
             )
         return replace(self, exercises=tuple(replace(e, points=exported[e.name].points) for e in self.exercises))
 
@@ -100,18 +117,53 @@ def check_name(name: str) -> None:
         raise UserError(f"'{name}' is a Python keyword, so it cannot name an assignment's checks package.")
 
 
-def available_assignments() -> list[str]:
-    return sorted(
-        p.name for p in CHECKS_ROOT.iterdir() if p.is_dir() and (p / "__init__.py").exists() and _NAME.match(p.name)
-    )
+def available_assignments(course: Course | None = None) -> list[str]:
+    """The course's assignments: every checks package in its ``checks/`` folder."""
+    folder = (course or Course.find()).checks
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "__init__.py").exists() and _NAME.match(p.name))
 
 
-def load_assignment(name: str) -> Assignment:
-    if not _NAME.match(name) or name not in available_assignments():
-        known = ", ".join(available_assignments()) or "none"
-        raise UnknownAssignment(f"Unknown assignment '{name}' (known: {known}).")
-    package = importlib.import_module(f"autograder.checks.{name}")
-    assignment: Assignment = package.ASSIGNMENT
-    for exercise in assignment.exercises:
-        assignment.modules[exercise.name] = importlib.import_module(f"{package.__name__}.{exercise.name}")
-    return assignment
+def course_package(course: Course) -> str:
+    """The import name of a course's ``checks/`` folder in this process: registered on first use."""
+    name = "_course_" + hashlib.sha256(str(course.root).encode()).hexdigest()[:12]
+    if name not in sys.modules:
+        package = types.ModuleType(name, f"The checks of the course in {course.root}.")
+        package.__path__ = [str(course.checks)]
+        sys.modules[name] = package
+    return name
+
+
+def load_assignment(name: str, course: Course | None = None) -> Assignment:
+    """The assignment ``name`` of ``course`` (the current course by default), its checks imported
+    and its points read from its exported solution; a UserError naming the file and line when a
+    check file does not import."""
+    course = course or Course.find()
+    known = available_assignments(course)
+    if not _NAME.match(name) or name not in known:
+        raise UnknownAssignment(f"Unknown assignment '{name}' in the course at {course.root} (known: {', '.join(known) or 'none'}).")
+    package_name = f"{course_package(course)}.{name}"
+    package = _imported(package_name, course)
+    declared: Assignment = package.ASSIGNMENT
+    modules = {exercise.name: _imported(f"{package_name}.{exercise.name}", course) for exercise in declared.exercises}
+    assignment = replace(declared, modules=modules, package=package_name, checks_dir=course.checks_dir(name))
+    return assignment.with_points_of(installed(course, name))
+
+
+def _imported(module: str, course: Course) -> ModuleType:
+    """A module of the course's checks; a check file that does not import is the instructor's to
+    fix, told in one sentence with its file and line."""
+    try:
+        return importlib.import_module(module)
+    except SyntaxError as error:
+        where = _shown(course, Path(error.filename or "?"))
+        raise CheckFileBroken(f"{where}, line {error.lineno}: {error.msg}; fix the check file.") from None
+    except Exception as error:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).is_relative_to(course.checks)]
+        where = f"{_shown(course, Path(frames[-1].filename))}, line {frames[-1].lineno}" if frames else module
+        raise CheckFileBroken(f"{where}: {type(error).__name__}: {error}; fix the check file.") from None
+
+
+def _shown(course: Course, path: Path) -> str:
+    return str(path.relative_to(course.root)) if path.is_relative_to(course.root) else str(path)

@@ -16,18 +16,18 @@ from autograder.samples import build_class
 
 
 def main(argv: list[str]) -> int:
-    """Grade a sample class of each named assignment (the first known one if none is named),
+    """Grade a sample class of each named assignment (every one of the course if none is named),
     each under ``demo/<name>/``, so one demo never removes another's."""
     course = Course.find()
-    for name in argv or available_assignments()[:1]:
-        assignment = load_assignment(name)
+    for name in argv or available_assignments(course):
+        assignment = load_assignment(name, course)
         root = course.root / "demo" / name
         shutil.rmtree(root, ignore_errors=True)
         submitted, out = root / "submitted", root / "grades"
         students = build_class(course, assignment, submitted)
         kinds = sorted({s.kind for s in students})
         print(f"Sample class of {name}: {len(students)} students ({', '.join(kinds)}) in {submitted}", flush=True)
-        code = cli_main(["grade", name, "--submitted", str(submitted), "--out", str(out), "--timeout", "10"])
+        code = cli_main(["--course", str(course.root), "grade", name, "--submitted", str(submitted), "--out", str(out), "--timeout", "10"])
         if code:
             return code
     return 0

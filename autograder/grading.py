@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     from autograder.outputs import print_summary, write_outputs
 
     course = Course.find(args.course)
-    assignment = load_assignment(args.assignment)
+    assignment = load_assignment(args.assignment, course)
     submitted = (args.submitted or course.submitted).resolve()
     out = (args.out or course.grades(assignment.name)).resolve()
     settings = sandbox_settings(args, assignment.runtime, hide=(submitted, out, course.root))

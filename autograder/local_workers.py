@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
 
 from autograder.assignment import load_assignment
+from autograder.course import Course
 from autograder.engine import ExerciseRun, not_graded
 from autograder.errors import UserError
 from autograder.results import SubmissionGrade
@@ -160,7 +161,7 @@ class Team:
         todo = iter(submissions)
         again: list[Submission] = []
         retried: Counter[str] = Counter()
-        assignment = load_assignment(self.setup.assignment)
+        assignment = load_assignment(self.setup.assignment, Course(self.setup.course))
         team = self.workers
         restarts = 0
 

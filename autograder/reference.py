@@ -28,7 +28,7 @@ from autograder.assignment import Assignment
 from autograder.device import Placement
 from autograder.files import cache_dir as default_cache_dir, write_atomically
 from autograder.reference_agreement import DEVICE_SHARE, Rules, compare, require_agreement
-from autograder.reference_compute import LiveKeras
+from autograder.reference_compute import LiveKeras, references_module
 from autograder.sandbox.wire import WireError, from_bytes, to_bytes
 
 CACHE_FORMAT = 2
@@ -84,9 +84,9 @@ class KerasReferences:
     """Live Keras, loaded only when a result is not already known."""
 
     def __init__(self, assignment: Assignment, device: str = "auto", cache_dir: Path | None = None, computer: Computer | None = None) -> None:
-        self._module: ModuleType = __import__(f"{assignment.package}.references", fromlist=["PRECOMPUTED"])
+        self._module: ModuleType = references_module(assignment.course, assignment.name)
         self._rules = Rules.of(self._module)
-        self._computer = computer or LiveKeras(assignment.package)
+        self._computer = computer or LiveKeras(assignment.course, assignment.name)
         self.assignment = assignment.name
         self.requested_device = device
         self.placement: Placement | None = None

@@ -8,14 +8,14 @@ CPU computations instead, on any machine: what the comparison sees when nothing 
 from __future__ import annotations
 
 import argparse
-import importlib
 from dataclasses import dataclass
 
 from autograder.assignment import Assignment, available_assignments, load_assignment
+from autograder.course import Course
 from autograder.device import DeviceUnavailable, Placement
 from autograder.reference import Computer
 from autograder.reference_agreement import DEVICE_SHARE, Comparison, Rules, compare
-from autograder.reference_compute import LiveKeras
+from autograder.reference_compute import LiveKeras, references_module
 
 
 @dataclass(frozen=True)
@@ -46,24 +46,25 @@ class DeviceComparison:
 
 def compare_devices(assignment: Assignment, cpu_twice: bool, computer: Computer | None = None) -> DeviceComparison:
     """The assignment's references computed here, on the GPU (or the CPU with ``cpu_twice``), against the CPU's."""
-    computer = computer or LiveKeras(assignment.package)
+    computer = computer or LiveKeras(assignment.course, assignment.name)
     placement = computer.place("cpu" if cpu_twice else "auto")
     if placement.device == "cpu" and not cpu_twice:
         raise DeviceUnavailable(
             f"The Keras {placement.backend} backend sees no GPU on this machine, so there is nothing to compare "
             "with the CPU (--cpu-twice compares two CPU computations)."
         )
-    rules = Rules.of(importlib.import_module(f"{assignment.package}.references"))
+    rules = Rules.of(references_module(assignment.course, assignment.name))
     here = computer.compute()
     return DeviceComparison(assignment.name, placement, compare(here, computer.compute_on_cpu(placement.backend), rules, DEVICE_SHARE))
 
 
 def has_references(assignment: Assignment) -> bool:
-    return bool(importlib.import_module(f"{assignment.package}.references").PRECOMPUTED)
+    return bool(references_module(assignment.course, assignment.name).PRECOMPUTED)
 
 
 def run(args: argparse.Namespace) -> int:
-    assignments = [load_assignment(name) for name in args.assignments or available_assignments()]
+    course = Course.find(args.course)
+    assignments = [load_assignment(name, course) for name in args.assignments or available_assignments(course)]
     agree = True
     for assignment in assignments:
         if not has_references(assignment):

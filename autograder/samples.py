@@ -157,7 +157,7 @@ def build_class(
     students (correct and partly wrong) to make a larger class, and
     ``honest_only`` leaves out the unstarted, broken and hostile ones."""
     released = json.loads(course.released_notebook(assignment.name).read_text())
-    sections = {exercise: part.code for exercise, part in installed(assignment.name).exercises.items()}
+    sections = {exercise: part.code for exercise, part in installed(course, assignment.name).exercises.items()}
     mistakes = partial_mistakes(assignment)
     students: list[SampleStudent] = []
 

@@ -17,7 +17,7 @@ from string import Template
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.assignment import CHECKS_ROOT, check_name
+from autograder.assignment import check_name
 from autograder.course import Course
 from autograder.errors import UserError
 from autograder.export_solution import export
@@ -69,7 +69,7 @@ ASSIGNMENT = Assignment(
     exercises=(
         Exercise("relu", "ReLU", ("relu",), lecture="$lecture"),
     ),
-).with_notebook_points()
+)
 '''
 
 CHECKS = '''"""Checks of the `relu` exercise: relu. Tier 1 is the idea the lecture teaches, tier 2 the full behaviour."""
@@ -78,7 +78,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.api import Call, called, check, expect_array, expect_unchanged, result
-from autograder.checks.$name import references as hidden
+from . import references as hidden
 
 LECTURE = "$lecture"
 
@@ -173,8 +173,8 @@ def claim(course: Course, name: str) -> Path:
     check_name(name)
     if not course.is_nbgrader_course:
         raise UserError(f"No nbgrader course at {course.root}: expected nbgrader_config.py there.")
-    checks = CHECKS_ROOT / name
-    taken = [p for p in (course.source_notebook(name).parent, checks, CHECKS_ROOT / f"{name}.py", course.solution_module(name)) if p.exists()]
+    checks = course.checks_dir(name)
+    taken = [p for p in (course.source_notebook(name).parent, checks, course.solution_module(name)) if p.exists()]
     if taken:
         raise UserError(f"'{name}' is taken: {taken[0]} already exists.")
     return checks

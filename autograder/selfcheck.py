@@ -56,7 +56,7 @@ def prove(assignment: Assignment, settings: SandboxSettings, device: str = "auto
     """The solution and each catalogued mistake graded as students are; one verdict per exercise
     of the solution and per targeted exercise of a mistake (and any other exercise a mistake changed)."""
     start_fork_server()
-    solution = installed(assignment.name)
+    solution = installed(assignment.course, assignment.name)
     mistakes = load_mistakes(assignment)
     submissions = [as_submission(SOLUTION_NAME, solution)] + [as_submission(m.name, with_mistake(solution, m)) for m in mistakes]
     found: dict[str, Graded] = {}
@@ -79,7 +79,7 @@ def prove(assignment: Assignment, settings: SandboxSettings, device: str = "auto
 
 def run(args: argparse.Namespace) -> int:
     course = Course.find(args.course)
-    assignment = load_assignment(args.assignment)
+    assignment = load_assignment(args.assignment, course)
     verdicts = prove(assignment, sandbox_settings(args, assignment.runtime, hide=(course.root,)), args.device)
     console = Console(width=max(Console().width, 160))
     table = Table(title=f"selfcheck {assignment.name}")

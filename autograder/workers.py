@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.assignment import Assignment, load_assignment
+from autograder.course import Course
 from autograder.engine import Grader
 from autograder.files import cache_dir
 from autograder.reference import KerasReferences
@@ -34,6 +35,7 @@ class WorkerSetup:
     """What a grading process needs to build its Grader."""
 
     assignment: str
+    course: Path
     settings: SandboxSettings
     device: str = "auto"
     confinement: Confinement | None = None
@@ -60,20 +62,20 @@ def prepare_here(assignment: Assignment, settings: SandboxSettings, device: str,
     references.warm()
     print(f"references: {references.describe()}", file=sys.stderr)
     world = build_world(settings.runtime.packages, settings.hide, bool(settings.runtime.shims))
-    return WorkerSetup(assignment.name, settings, device, confinement, world, cache_dir(), outcomes)
+    return WorkerSetup(assignment.name, assignment.course.root, settings, device, confinement, world, cache_dir(), outcomes)
 
 
 def prepare_elsewhere(assignment: Assignment, settings: SandboxSettings, device: str) -> WorkerSetup:
     """For processes on other machines (a Dask cluster): each tries its own confinement and builds
     its own world and references, since paths and kernels differ from this machine's."""
     print("sandbox: set up on each Dask worker by what its machine allows", file=sys.stderr)
-    return WorkerSetup(assignment.name, settings, device)
+    return WorkerSetup(assignment.name, assignment.course.root, settings, device)
 
 
 def build_grader(setup: WorkerSetup, sandboxes: int = 1) -> Grader:
     """In a grading process: the assignment, its references (from the cache where the command
     warmed them) and ``sandboxes`` sandboxes, one per thread that grades at once."""
-    assignment = load_assignment(setup.assignment)
+    assignment = load_assignment(setup.assignment, Course(setup.course))
     references = KerasReferences(assignment, device=setup.device, cache_dir=setup.cache)
     references.warm()
     return Grader(assignment, references, SandboxPool(setup.settings, sandboxes, setup.confinement, setup.world))

@@ -30,7 +30,6 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from autograder.assignment import load_assignment  # noqa: E402
-from autograder.checks.keras_regularization import inputs as hidden  # noqa: E402
 from autograder.course import Course  # noqa: E402
 from autograder.local_workers import default_workers  # noqa: E402
 from autograder.grading import read_class  # noqa: E402
@@ -38,8 +37,10 @@ from autograder.reference import KerasReferences  # noqa: E402
 from autograder.samples import build_class  # noqa: E402
 from autograder.sandbox.sandboxes import SandboxPool  # noqa: E402
 from autograder.sandbox.settings import SandboxSettings  # noqa: E402
-from autograder.protocol import Student
+from autograder.protocol import Student  # noqa: E402
 from measure import REPO, graded_twice, median, nbgrader_run, where_measured  # noqa: E402
+
+hidden = load_assignment("keras_regularization", Course(REPO)).part("inputs")
 
 NAME = "keras_regularization"
 

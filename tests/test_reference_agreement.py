@@ -7,8 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from autograder.checks.keras_regularization import inputs as keras_inputs
-from autograder.checks.keras_regularization import references as keras_references
+from autograder.assignment import load_assignment
+
+KERAS = load_assignment("keras_regularization")
+keras_inputs = KERAS.part("inputs")
+keras_references = KERAS.part("references")
 from autograder.errors import UserError
 from autograder.reference_agreement import (
     DEVICE_SHARE, EXACT, ReferencesDisagree, Rules, Tolerance, compare, require_agreement,

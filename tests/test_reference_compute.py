@@ -3,7 +3,6 @@ where TensorFlow cannot be imported (as on many GPU machines), agree with Tensor
 the checks' own tolerances."""
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -12,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import available_assignments
+from autograder.course import Course
 from autograder.reference_agreement import Rules, compare
-from autograder.reference_compute import ComputationFailed, Computed, compute_in_fresh_process
+from autograder.reference_compute import ComputationFailed, Computed, compute_in_fresh_process, references_module
 
-PACKAGES = [f"autograder.checks.{name}" for name in available_assignments()]
+COURSE = Course(Path(__file__).resolve().parents[1])
+NAMES = available_assignments(COURSE)
 
 
 def without_tensorflow(folder: Path) -> dict[str, str]:
@@ -29,19 +30,19 @@ def without_tensorflow(folder: Path) -> dict[str, str]:
 @pytest.mark.e2e
 def test_every_assignment_gets_the_same_references_on_torch_without_tensorflow(tmp_path):
     def on(backend: str) -> dict[str, Computed]:
-        return compute_in_fresh_process(PACKAGES, backend, "cpu", without_tensorflow(tmp_path) if backend == "torch" else None)
+        return compute_in_fresh_process(COURSE, NAMES, backend, "cpu", without_tensorflow(tmp_path) if backend == "torch" else None)
 
     with ThreadPoolExecutor(2) as pool:  # two interpreters side by side: each is mostly its own Keras import
         torch, tensorflow = pool.map(on, ("torch", "tensorflow"))
-    for package in PACKAGES:
-        assert (torch[package].placement.backend, tensorflow[package].placement.backend) == ("torch", "tensorflow")
-        assert torch[package].placement.device == "cpu"
-        comparison = compare(torch[package].values, tensorflow[package].values, Rules.of(importlib.import_module(f"{package}.references")))
+    for name in NAMES:
+        assert (torch[name].placement.backend, tensorflow[name].placement.backend) == ("torch", "tensorflow")
+        assert torch[name].placement.device == "cpu"
+        comparison = compare(torch[name].values, tensorflow[name].values, Rules.of(references_module(COURSE, name)))
         worst = comparison.worst
-        assert comparison.agrees, f"{package}: {worst.path} is {worst.first} on torch, {worst.second} on tensorflow"
-        assert set(comparison.entries) == set(tensorflow[package].values)
+        assert comparison.agrees, f"{name}: {worst.path} is {worst.first} on torch, {worst.second} on tensorflow"
+        assert set(comparison.entries) == set(tensorflow[name].values)
 
 
 def test_a_failed_computation_is_one_sentence_with_its_cause(tmp_path):
-    with pytest.raises(ComputationFailed, match=r"^Computing autograder\.checks\.nothing_here references with Keras torch on the cpu in a fresh process failed: .*No module named"):
-        compute_in_fresh_process(["autograder.checks.nothing_here"], "torch", "cpu")
+    with pytest.raises(ComputationFailed, match=r"^Computing nothing_here references with Keras torch on the cpu in a fresh process failed: .*No module named"):
+        compute_in_fresh_process(COURSE, ["nothing_here"], "torch", "cpu")

@@ -1,10 +1,12 @@
 """``autograder gradescope ASSIGNMENT``: a Gradescope autograder zip that grades like we do.
 
-The zip holds this project's source, ``setup.sh`` (installs it with its reference backend
-into a virtual environment) and ``run_autograder`` (lays the one uploaded notebook out as
-nbgrader's submitted folder, runs ``autograder grade`` on it with the same sandbox and
-checks, then converts results.jsonl to Gradescope's ``results/results.json``,
-:mod:`autograder.gradescope.results`). Both scripts live beside this module in ``scripts/``.
+The zip holds this project's source, the part of the course that grades the assignment
+(``nbgrader_config.py``, its checks, exported solution and released notebook), ``setup.sh``
+(installs the project with its reference backend into a virtual environment) and
+``run_autograder`` (lays the one uploaded notebook out as nbgrader's submitted folder, runs
+``autograder grade`` on it with the same sandbox and checks, then converts results.jsonl to
+Gradescope's ``results/results.json``, :mod:`autograder.gradescope.results`). Both scripts
+live beside this module in ``scripts/``.
 
 Paths come from the environment so a test can run ``run_autograder`` against a temporary
 directory laid out like Gradescope's: ``AUTOGRADER_ROOT`` (default /autograder),
@@ -23,7 +25,7 @@ from autograder.course import Course
 
 PROJECT = Path(__file__).resolve().parents[2]
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
-SOURCE_PARTS = ("autograder", "solutions")
+SOURCE_PARTS = ("autograder",)
 SKIP = {"__pycache__", ".pytest_cache", ".mypy_cache"}
 
 
@@ -47,8 +49,20 @@ def _add(archive: zipfile.ZipFile, name: str, data: str | bytes, executable: boo
     archive.writestr(info, data)
 
 
-def build_zip(assignment: str, target: Path) -> Path:
-    """setup.sh and run_autograder at the zip's root (where Gradescope looks), the project under project/."""
+def _course_files(course: Course, assignment: str) -> list[tuple[Path, str]]:
+    files = [(course.root / "nbgrader_config.py", "course/nbgrader_config.py")] if course.is_nbgrader_course else []
+    for path in sorted(course.checks_dir(assignment).rglob("*")):
+        if path.is_file() and not SKIP.intersection(path.parts) and path.suffix != ".pyc":
+            files.append((path, f"course/{path.relative_to(course.root).as_posix()}"))
+    for path in (course.solution_module(assignment), course.released_notebook(assignment)):
+        if path.is_file():
+            files.append((path, f"course/{path.relative_to(course.root).as_posix()}"))
+    return files
+
+
+def build_zip(course: Course, assignment: str, target: Path) -> Path:
+    """setup.sh and run_autograder at the zip's root (where Gradescope looks), the project under
+    project/, the course's part under course/."""
     target.parent.mkdir(parents=True, exist_ok=True)
     run_autograder = (SCRIPTS / "run_autograder.sh").read_text().replace("@ASSIGNMENT@", assignment)
     with zipfile.ZipFile(target, "w") as archive:
@@ -56,15 +70,16 @@ def build_zip(assignment: str, target: Path) -> Path:
         _add(archive, "run_autograder", run_autograder, executable=True)
         if not (PROJECT / "README.md").is_file():  # pyproject names a readme; the build needs one
             _add(archive, "project/README.md", "Autograder for nbgrader deep-learning courses.\n")
-        for path, name in _project_files():
+        for path, name in _project_files() + _course_files(course, assignment):
             _add(archive, name, path.read_bytes(), executable=path.suffix == ".sh")
     return target
 
 
 def run(args: argparse.Namespace) -> int:
     """``autograder gradescope ASSIGNMENT [--output ZIP]``."""
-    load_assignment(args.assignment)  # an unknown name is a one-sentence error, before anything is written
-    target = Path(args.output) if args.output else Course.find(args.course).root / f"gradescope_{args.assignment}.zip"
-    build_zip(args.assignment, target)
+    course = Course.find(args.course)
+    load_assignment(args.assignment, course)  # an unknown name is a one-sentence error, before anything is written
+    target = Path(args.output) if args.output else course.root / f"gradescope_{args.assignment}.zip"
+    build_zip(course, args.assignment, target)
     print(f"Gradescope autograder: {target} (upload it as the assignment's autograder; Ubuntu base image).")
     return 0

@@ -8,7 +8,7 @@ be read at once. An assignment that shows its results its own way names a
 the sentences a student sees in their feedback, never check details; the grader's own log is
 hidden from students unless the assignment's shape shows it.
 
-``python -m autograder.gradescope.results OUT_DIR RESULTS_JSON`` is the conversion step of
+``python -m autograder.gradescope.results OUT_DIR RESULTS_JSON COURSE_DIR`` is the conversion step of
 ``run_autograder``.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from autograder.assignment import Assignment
+from autograder.course import Course
 from autograder.outputs.common import describe_assignment, exercise_grades, status_text
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
 from autograder.status import Status
@@ -61,7 +62,7 @@ class OneTestPerExercise:
         return {"score": float(sum(g.score for g in grades)), "tests": tests, "stdout_visibility": "hidden"}
 
 
-def results_json(records: Iterable[SubmissionGrade], assignment: Assignment | None = None) -> dict:
+def results_json(records: Iterable[SubmissionGrade], assignment: Assignment | None = None, course: Course | None = None) -> dict:
     """Gradescope's results.json for one graded submission.
 
     No record (the grade step failed) gives score 0 with a message that says it is not the
@@ -75,7 +76,7 @@ def results_json(records: Iterable[SubmissionGrade], assignment: Assignment | No
     if not records:
         return {"score": 0.0, "output": FAILED_OUTPUT, "tests": [], "stdout_visibility": "hidden"}
     record = records[0]
-    assignment = assignment or describe_assignment(record.assignment, records)
+    assignment = assignment or describe_assignment(course or Course.find(), record.assignment, records)
     shape = assignment.gradescope or OneTestPerExercise()
     result = shape.results(assignment, record, exercise_grades(assignment, record))
     output = clean_text("\n".join(x for x in (record.problem and f"Your submission could not be graded normally: {record.problem}", record.note) if x))
@@ -84,11 +85,11 @@ def results_json(records: Iterable[SubmissionGrade], assignment: Assignment | No
     return result
 
 
-def convert(out_dir: Path, results_path: Path) -> dict:
+def convert(out_dir: Path, results_path: Path, course: Course) -> dict:
     """results.jsonl in out_dir -> Gradescope's results.json; always writes a valid file."""
     try:
         records = list(ResultStore(out_dir).load().values())
-        result = results_json(records)
+        result = results_json(records, course=course)
     except Exception as error:  # a broken converter must still leave Gradescope a results.json
         print(f"autograder: could not convert results: {type(error).__name__}: {error}", file=sys.stderr)
         result = results_json([])
@@ -99,10 +100,10 @@ def convert(out_dir: Path, results_path: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
-        print("usage: python -m autograder.gradescope.results OUT_DIR RESULTS_JSON", file=sys.stderr)
+    if len(argv) != 3:
+        print("usage: python -m autograder.gradescope.results OUT_DIR RESULTS_JSON COURSE_DIR", file=sys.stderr)
         return 2
-    convert(Path(argv[0]), Path(argv[1]))
+    convert(Path(argv[0]), Path(argv[1]), Course(Path(argv[2]).resolve()))
     return 0
 
 

@@ -107,7 +107,7 @@ def package(name: str, master: Master) -> str:
         "from autograder.otter.gradescope import GradescopeSettings\n"
         "from autograder.otter.scoring import ALL_OR_NOTHING, CASES\n\n"
         f"ASSIGNMENT = Assignment(\n    name={name!r},\n    exercises=(\n{exercises}\n    ),\n"
-        f"    gradescope={master.gradescope!r},\n).with_notebook_points()\n"
+        f"    gradescope={master.gradescope!r},\n)\n"
     )
 
 

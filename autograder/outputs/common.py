@@ -6,13 +6,12 @@ a student gets a row for, and on what a status means.
 """
 from __future__ import annotations
 
-import importlib
 import re
 from html import escape
 from pathlib import Path
 from typing import Iterable
 
-from autograder.assignment import Assignment, Exercise, available_assignments
+from autograder.assignment import Assignment, Exercise, load_assignment
 from autograder.course import Course
 from autograder.errors import UserError
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
@@ -97,19 +96,14 @@ def assignment_from_records(name: str, records: list[SubmissionGrade]) -> Assign
     return Assignment(name=name, exercises=tuple(exercises.values()))
 
 
-def describe_assignment(name: str, records: list[SubmissionGrade]) -> Assignment:
-    """The assignment's exercises (titles, points, order) without importing its checks.
-
-    Outputs only need the public description, so only the package's
-    ``ASSIGNMENT`` is read; when it cannot be (no checks package here, one
-    being rewritten) the records themselves say which exercises there were.
-    """
-    if name in available_assignments():
-        try:
-            return importlib.import_module(f"autograder.checks.{name}").ASSIGNMENT
-        except (ImportError, AttributeError):
-            pass
-    return assignment_from_records(name, records)
+def describe_assignment(course: Course, name: str, records: list[SubmissionGrade]) -> Assignment:
+    """The assignment's exercises (titles, points, order), from the course's checks; when they
+    cannot be loaded (no checks package here, one being rewritten) the records themselves say
+    which exercises there were."""
+    try:
+        return load_assignment(name, course)
+    except UserError:
+        return assignment_from_records(name, records)
 
 
 def no_grades(name: str, out: Path) -> UserError:
@@ -127,4 +121,4 @@ def load_graded(course_dir: Path | None, name: str, out: Path | None) -> tuple[C
     records = [r for r in ResultStore(out).load().values() if r.assignment == name] if out.is_dir() else []
     if not records:
         raise no_grades(name, out)
-    return course, describe_assignment(name, records), out, sorted_records(records)
+    return course, describe_assignment(course, name, records), out, sorted_records(records)

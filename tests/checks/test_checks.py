@@ -49,7 +49,7 @@ def mistakes(name: str) -> tuple[Mistake, ...]:
 
 @functools.cache
 def solution(name: str) -> Solution:
-    return installed(name)
+    return installed(assignment(name).course, name)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def graded(name: str, exercise: str, module: types.ModuleType, answerer: Any, re
 @functools.cache
 def solution_student(name: str) -> Student:
     """The solution's answers, shared by every check of the assignment (a probe's question is asked once)."""
-    return Student(Remembering(TrustedAnswerer(import_solution(name), assignment(name).runtime.probes)))
+    return Student(Remembering(TrustedAnswerer(import_solution(assignment(name).course, name), assignment(name).runtime.probes)))
 
 
 # ------------------------------------------------------------------ (a) solution
@@ -103,7 +103,7 @@ def test_solution_passes_every_check(name, exercise, check_name, refs):
 
 @pytest.mark.parametrize("name, exercise", [(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
 def test_solution_scores_full_points(name, exercise, refs):
-    module = import_solution(name)
+    module = import_solution(assignment(name).course, name)
     grade, outcomes = graded(name, exercise, module, TrustedAnswerer(module, assignment(name).runtime.probes), refs)
     assert grade.score == grade.max_score == assignment(name).exercise(exercise).points, [o for o in outcomes if not o.passed]
 
@@ -154,7 +154,7 @@ class Poisoned:
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 @pytest.mark.parametrize("name, exercise", [slow_if_models(name, e.name) for name in ASSIGNMENTS for e in assignment(name).exercises])
 def test_a_nan_or_infinity_in_an_answer_never_scores_full_points(name, exercise, bad, refs):
-    module = import_solution(name)
+    module = import_solution(assignment(name).course, name)
     answerer = Poisoned(TrustedAnswerer(module, assignment(name).runtime.probes), bad)
     grade, _ = graded(name, exercise, module, answerer, refs)
     if not answerer.poisoned:

@@ -6,8 +6,11 @@ import importlib.util
 import numpy as np
 import pytest
 
-from autograder.checks.regularization_rnn import inputs as rnn_inputs
-from autograder.checks.regularization_rnn.references import _windows
+from autograder.assignment import load_assignment
+
+RNN = load_assignment("regularization_rnn")
+rnn_inputs = RNN.part("inputs")
+_windows = RNN.part("references")._windows
 
 
 @pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="timeseries_dataset_from_array needs tf.data: TensorFlow is not installed here")

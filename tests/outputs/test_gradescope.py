@@ -141,7 +141,7 @@ def test_no_record_still_gives_gradescope_a_valid_file():
 
 
 def test_zip_has_setup_and_run_autograder_at_its_root(tmp_path, monkeypatch):
-    monkeypatch.setattr(archive, "load_assignment", lambda name: None)
+    monkeypatch.setattr(archive, "load_assignment", lambda name, course: None)
     target = tmp_path / "gs.zip"
     args = argparse.Namespace(assignment="demo_assignment", course=tmp_path, output=target)
     assert archive.run(args) == 0
@@ -165,7 +165,7 @@ def _gradescope_dirs(tmp_path: Path, assignment: str, notebook: Path, name: str)
         (root / part).mkdir(parents=True)
     (root / "submission" / name).write_bytes(notebook.read_bytes())
     target = tmp_path / "gs.zip"
-    archive.build_zip(assignment, target)
+    archive.build_zip(Course(REPO), assignment, target)
     with zipfile.ZipFile(target) as built:
         built.extract("run_autograder", root / "source")
     script = root / "source" / "run_autograder"
@@ -185,7 +185,7 @@ def test_run_autograder_lays_out_the_submission_and_converts(tmp_path, records):
         args = sys.argv[1:]
         submitted = pathlib.Path(args[args.index("--submitted") + 1])
         out = pathlib.Path(args[args.index("--out") + 1])
-        assert args[:2] == ["grade", "demo_assignment"] and args[args.index("--workers") + 1] == "1", args
+        assert args[0] == "--course" and args[2:4] == ["grade", "demo_assignment"] and args[args.index("--workers") + 1] == "1", args
         found = sorted(p.relative_to(submitted).as_posix() for p in submitted.rglob("*.ipynb"))
         assert found == ["student/demo_assignment/my copy.ipynb"], found
         out.mkdir(parents=True, exist_ok=True)

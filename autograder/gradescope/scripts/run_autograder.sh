@@ -6,6 +6,7 @@ ASSIGNMENT="@ASSIGNMENT@"
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 STUDENT="${AUTOGRADER_STUDENT:-student}"
+COURSE="$(cd "$(dirname "$0")" && pwd)/course"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 SUBMITTED="$WORK/submitted"
@@ -21,6 +22,6 @@ done < <(find "$ROOT/submission" -maxdepth 3 -name '*.ipynb' -not -path '*/.ipyn
 
 EXTRA=()
 if [ "${AUTOGRADER_UNCONFINED:-0}" = "1" ]; then EXTRA+=(--allow-unconfined); fi
-"$PYTHON" -m autograder.cli grade "$ASSIGNMENT" --submitted "$SUBMITTED" --out "$OUT" --workers 1 "${EXTRA[@]}"
+"$PYTHON" -m autograder.cli --course "$COURSE" grade "$ASSIGNMENT" --submitted "$SUBMITTED" --out "$OUT" --workers 1 "${EXTRA[@]}"
 echo "autograder grade exited with $?"
-"$PYTHON" -m autograder.gradescope.results "$OUT" "$ROOT/results/results.json"
+"$PYTHON" -m autograder.gradescope.results "$OUT" "$ROOT/results/results.json" "$COURSE"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.api import called, check, expect_array, expect_raises
-from autograder.checks.keras_regularization import inputs as hidden
+from . import inputs as hidden
 
 LECTURE = "001_b0e8ddc73a6f682a.txt, Data Wrangling"
 FUNCTION = "vectorize_sequences"

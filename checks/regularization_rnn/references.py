@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograder.checks.regularization_rnn import inputs
+from . import inputs
 from autograder.reference_agreement import EXACT, Tolerance
 
 FLOATX = "float32"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.api import Call, called, check, expect_array, expect_number, expect_raises, expect_unchanged, result
-from autograder.checks.regularization_rnn import inputs as hidden
+from . import inputs as hidden
 
 LECTURE = "003_ab2276fd2fad6cef.txt, L2 Regularization"
 LECTURE_BACKPROP = "003_ab2276fd2fad6cef.txt, Let's look at Backprop for one weight"

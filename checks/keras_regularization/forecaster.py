@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from autograder.checks.api import check
-from autograder.checks.keras_regularization import inputs as hidden
-from autograder.checks.keras_regularization import models
+from . import inputs as hidden
+from . import models
 
 LECTURE = "004_818fa62321bb76fc.txt, Recurrent Network Data"
 LECTURE_REGRESSION = "004_818fa62321bb76fc.txt, Regression: layer_dense(unit = 1) + loss = \"mse\""

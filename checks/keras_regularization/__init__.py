@@ -25,4 +25,4 @@ ASSIGNMENT = Assignment(
         Exercise("forecaster", "A recurrent forecaster", ("build_forecaster",), lecture="004_818fa62321bb76fc.txt, Recurrent Network Data"),
     ),
     runtime=KERAS_RUNTIME,
-).with_notebook_points()
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.api import Call, called, check, expect_array, expect_raises, expect_unchanged, result
-from autograder.checks.regularization_rnn import inputs as hidden
+from . import inputs as hidden
 
 LECTURE = "004_818fa62321bb76fc.txt, Sequence dataset"
 LECTURE_SHAPE = "004_818fa62321bb76fc.txt, Recurrent Network Data"

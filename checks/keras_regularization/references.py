@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from autograder.checks.keras_regularization import inputs
+from . import inputs
 from autograder.reference_agreement import Tolerance
 from autograder.families.keras.probes import model_behaviour, model_config
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from autograder.checks.api import check
-from autograder.checks.keras_regularization import inputs as hidden
-from autograder.checks.keras_regularization import models
+from . import inputs as hidden
+from . import models
 
 LECTURE = "002_68feca35d645f180.txt, Listing 5.13 Adding L2 weight regularization to the model"
 LECTURE_KERAS = "001_b0e8ddc73a6f682a.txt, Regularization: weight regularization"

@@ -3,7 +3,7 @@ keras.callbacks.EarlyStopping driven epoch by epoch on the hidden histories (``r
 from __future__ import annotations
 
 from autograder.checks.api import called, check, expect_number
-from autograder.checks.keras_regularization import inputs as hidden
+from . import inputs as hidden
 
 LECTURE = "002_68feca35d645f180.txt, Monitoring Validation Performance and then Manually Limiting Epoch Count"
 LECTURE_IDEA = "000_7998d2d354c86fc6.txt, Early stopping"

@@ -44,7 +44,7 @@ import math
 import numpy as np
 
 from autograder.checks.api import Call, Rng, called, check, expect_array, expect_raises, expect_unchanged, result
-from autograder.checks.regularization_rnn import inputs as hidden
+from . import inputs as hidden
 
 LECTURE = "003_ab2276fd2fad6cef.txt, Inverted Dropout"
 LECTURE_MASK = "003_ab2276fd2fad6cef.txt, Inside a Dropout Layer"

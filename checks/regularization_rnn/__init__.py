@@ -36,4 +36,4 @@ ASSIGNMENT = Assignment(
             lecture="004_818fa62321bb76fc.txt, Sequence dataset",
         ),
     ),
-).with_notebook_points()
+)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograder.checks.api import Student, expect_array, expect_number, result
-from autograder.checks.keras_regularization import inputs as hidden
+from . import inputs as hidden
 
 ALIASES = {"acc": "accuracy", "binary_accuracy": "accuracy", "BinaryAccuracy": "accuracy"}
 """Names Keras resolves to the same thing ('accuracy' on a sigmoid output is binary accuracy)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks.api import Call, called, check, expect_array, expect_number, expect_unchanged, result
-from autograder.checks.regularization_rnn import inputs as hidden
+from . import inputs as hidden
 
 LECTURE_SOFTMAX = "001_b0e8ddc73a6f682a.txt, Softmax function"
 LECTURE_CE = "001_b0e8ddc73a6f682a.txt, Categorical cross-entropy"

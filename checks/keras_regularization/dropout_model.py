@@ -9,8 +9,8 @@ hidden weights must match), and the training losses where the rate is 0.
 from __future__ import annotations
 
 from autograder.checks.api import check
-from autograder.checks.keras_regularization import inputs as hidden
-from autograder.checks.keras_regularization import models
+from . import inputs as hidden
+from . import models
 
 LECTURE = "001_b0e8ddc73a6f682a.txt, Regularization: adding dropout"
 LECTURE_LAYER = "003_ab2276fd2fad6cef.txt, Dropout as a layer"
