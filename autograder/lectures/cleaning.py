@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import difflib
 from dataclasses import dataclass
+from typing import Iterator
 
 from autograder.lectures.deck import Listing
 from autograder.lectures.repairs import RULES, Rule
@@ -88,7 +89,7 @@ def clean(raw: str) -> Cleaned:
     return Cleaned(raw, code, error is None, error, error_line, tuple(repairs), diff)
 
 
-def _candidates(rule: Rule, state: _State):
+def _candidates(rule: Rule, state: _State) -> Iterator[tuple[_State, list[tuple[int, str | None]]]]:
     """The listings one application of the rule gives, each with the lines it changed: one per line for a local rule."""
     if rule.local:
         for i, line in enumerate(state.lines):
