@@ -85,11 +85,11 @@ def analyse(cleaned: Cleaned) -> Analysis:
         return Analysis(Kind.NOT_AN_EXERCISE, f"it does not parse: {cleaned.error}{where}")
     tree = ast.parse(cleaned.code)
     statements = tree.body
-    comments = cleaned.code.split("\n")
+    lines = cleaned.code.split("\n")
     roles = [_role(statement) for statement in statements]
-    models = _model_constructions(statements, roles, comments)
+    models = _model_constructions(statements, roles, lines)
     if models:
-        left = _left_out(statements, roles, models, comments, "not needed to build the model")
+        left = _left_out(statements, roles, models, lines, "not needed to build the model")
         notes = tuple(
             f"{c.result} (line {c.line}) is not compiled in the listing: the function returns it uncompiled."
             for c in models if not c.compiled
@@ -109,7 +109,7 @@ def analyse(cleaned: Cleaned) -> Analysis:
     construction = _array_construction(statements, roles, kept)
     if construction is None:
         return Analysis(Kind.NOT_AN_EXERCISE, "it computes nothing it assigns to a name")
-    left = _left_out(statements, roles, (construction,), comments, "not needed for the result")
+    left = _left_out(statements, roles, (construction,), lines, "not needed for the result")
     notes = ("It draws from NumPy's global random generator: values compare with the reference only under one seed.",) if any(
         _uses_global_random(statements[i]) for i in construction.statements
     ) else ()

@@ -154,9 +154,14 @@ def _body(construction: Construction, statements: list[ast.stmt], lines: list[st
     return textwrap.dedent("\n".join(line.rstrip() for line in body)).split("\n")
 
 
+def _assignment(construction: Construction, statements: list[ast.stmt]) -> ast.Assign:
+    """The statement that assigns the construction's model (``model = keras.Sequential(...)``)."""
+    return next(statements[j] for j in construction.statements if statements[j].lineno == construction.line)
+
+
 def _sequential(construction: Construction, statements: list[ast.stmt]) -> tuple[ast.Call, list[ast.expr], str]:
     """The model's Sequential call, its layers, and whether they are a list (``"list"``) or added (``"add"``)."""
-    call = statements[construction.statements[[statements[j].lineno for j in construction.statements].index(construction.line)]].value
+    call = _assignment(construction, statements).value
     given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "layers"), None)
     if isinstance(given, (ast.List, ast.Tuple)):
         return call, list(given.elts), "list"
@@ -181,7 +186,7 @@ def _with_input(construction: Construction, statements: list[ast.stmt], lines: l
         while above - 1 > call.lineno - 1 and lines[above - 1].strip().startswith("#"):
             above -= 1
         return {above: [f"{line[:column]}{model_input.call},", lines[above]]}
-    assignment = next(statements[j] for j in construction.statements if statements[j].lineno == construction.line)
+    assignment = _assignment(construction, statements)
     last = (assignment.end_lineno or assignment.lineno) - 1
     indent = lines[assignment.lineno - 1][: _characters(lines[assignment.lineno - 1], assignment.col_offset)]
     return {last: [lines[last], f"{indent}{construction.result}.add({model_input.call})"]}
@@ -228,8 +233,7 @@ def _keras_proposal(
     parameters = {p.name: p for p in (model_input.parameters if model_input else ())}
     parameters.update({n: Parameter(n, FREE) for n in construction.free if n not in parameters})
 
-    call = next(statements[j].value for j in construction.statements if statements[j].lineno == construction.line)
-    kind = ast.unparse(call.func)
+    kind = ast.unparse(_assignment(construction, statements).value.func)
     summary = f"{listing.caption}, as a function." if listing.caption else f"The {what} of the listing, as a function."
     shape = f", for inputs of shape {model_input.shape}" if model_input else ""
     details = [f"Returns the {kind} the listing builds{shape}"]
