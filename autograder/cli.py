@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "notebooks (DIR/<student>.ipynb or .zip: otter grade -p, Canvas downloads), folders (DIR/<student>/: Gradescope exports)")
     grade.add_argument("--out", type=Path, metavar="DIR", help="where grades go (default grades/<assignment>)")
     grade.add_argument("--workers", type=int, default=None, metavar="N", help="grading processes (default: one per CPU)")
+    grade.add_argument("--max-notebook-mb", type=float, default=20, metavar="MB", help="a larger notebook is not read (default 20)")
     grade.add_argument("--cluster", metavar="ADDRESS", help="grade on an existing dask.distributed scheduler")
     _grading_options(grade)
 

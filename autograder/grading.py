@@ -15,14 +15,14 @@ from pathlib import Path
 
 from autograder.assignment import Assignment, load_assignment
 from autograder.cli import sandbox_settings
-from autograder.course import Course
+from autograder.course import Course, CourseError
 from autograder.export_solution import require_current
 from autograder.local_workers import Team, default_workers, start_fork_server
 from autograder.outputs.report import load_plotting
 from autograder.reference import checks_digest
 from autograder.results import ResultStore, SubmissionGrade
 from autograder.sandbox.settings import SandboxSettings
-from autograder.layouts import Entry, find_entries
+from autograder.layouts import MAX_NOTEBOOK_BYTES, MIB, Entry, find_entries
 from autograder.submissions import Submission, read_submission, released_test_sources
 from autograder.text import student_id_for
 from autograder.workers import prepare_elsewhere, prepare_here
@@ -42,6 +42,8 @@ class GradeJob:
     """Grading processes here (default: one per core)."""
     layout: str = "nbgrader"
     """How the submitted folder lays out the class (:mod:`autograder.layouts`)."""
+    notebook_limit: int = MAX_NOTEBOOK_BYTES
+    """A larger notebook is not read (its student gets a row saying so)."""
     cluster: str | None = None
     """The address of a Dask scheduler to grade on instead."""
 
@@ -54,14 +56,14 @@ class Graded:
     """The class is the course's own submitted folder, whose students belong in its nbgrader gradebook."""
 
 
-def read_class(assignment: Assignment, course: Course, submitted: Path, layout: str = "nbgrader") -> list[Submission]:
-    return _read_entries(assignment, course, find_entries(submitted, assignment.name, layout))
+def read_class(assignment: Assignment, course: Course, submitted: Path, layout: str = "nbgrader", limit: int = MAX_NOTEBOOK_BYTES) -> list[Submission]:
+    return _read_entries(assignment, course, find_entries(submitted, assignment.name, layout), limit)
 
 
-def _read_entries(assignment: Assignment, course: Course, entries: list[Entry]) -> list[Submission]:
+def _read_entries(assignment: Assignment, course: Course, entries: list[Entry], limit: int) -> list[Submission]:
     tests = released_test_sources(course.released_notebook(assignment.name))
     digest = checks_digest(assignment)
-    return [read_submission(entry, assignment, tests, digest) for entry in entries]
+    return [read_submission(entry, assignment, tests, digest, limit) for entry in entries]
 
 
 class Progress:
@@ -116,7 +118,7 @@ def grade_class(job: GradeJob) -> Graded:
         unseen = sum(student_id_for(entry.name) not in done for entry in entries)
         if unseen and not job.cluster:  # there is work for certain: the workers start while the class is read
             team = _start_team(job, unseen)
-        submissions = _read_entries(assignment, job.course, entries)
+        submissions = _read_entries(assignment, job.course, entries, job.notebook_limit)
         todo = to_grade(done, submissions)
         print(f"{len(submissions)} submissions of {assignment.name} in {job.submitted}; {len(submissions) - len(todo)} already graded, {len(todo)} to grade.", file=sys.stderr)
         progress = Progress(len(todo))
@@ -163,7 +165,9 @@ def run(args: argparse.Namespace) -> int:
     submitted = (args.submitted or course.submitted).resolve()
     out = (args.out or course.grades(assignment.name)).resolve()
     settings = sandbox_settings(args, assignment.runtime, hide=(submitted, out, course.root))
-    job = GradeJob(assignment, course, submitted, out, settings, args.device, args.workers, args.layout, args.cluster)
+    if args.max_notebook_mb <= 0:
+        raise CourseError("--max-notebook-mb must be positive.")
+    job = GradeJob(assignment, course, submitted, out, settings, args.device, args.workers, args.layout, int(args.max_notebook_mb * MIB), args.cluster)
     graded = grade_class(job)
     try:
         write_outputs(assignment, graded.records, out, course if graded.in_gradebook else None)

@@ -132,20 +132,20 @@ def _contents(folder: Path) -> list[str]:
         return []
 
 
-def fetch(entry: Entry, assignment: str) -> Fetched:
-    """The notebook to grade for ``entry``."""
+def fetch(entry: Entry, assignment: str, limit: int = MAX_NOTEBOOK_BYTES) -> Fetched:
+    """The notebook to grade for ``entry``, of at most ``limit`` bytes."""
     if entry.layout == "nbgrader":
-        return _from_folder(entry.path, (assignment,), assignment)
+        return _from_folder(entry.path, (assignment,), assignment, limit)
     if entry.layout == "folders":
-        return _from_folder(entry.path, (), assignment)
+        return _from_folder(entry.path, (), assignment, limit)
     try:
         with Folder.below(entry.path.parent) as where:
-            return _from_file(where, entry.path.name, assignment)
+            return _from_file(where, entry.path.name, assignment, limit)
     except OSError as error:
         return Fetched(problem=f"The submission could not be read ({clean_text(error.strerror)}).")
 
 
-def _from_folder(student: Path, inner: tuple[str, ...], assignment: str) -> Fetched:
+def _from_folder(student: Path, inner: tuple[str, ...], assignment: str, limit: int) -> Fetched:
     """The notebook in ``student/inner...``: ``assignment.ipynb``, else the one other notebook (or
     zip) there (a renamed copy, with a note)."""
     expected = f"{assignment}.ipynb"
@@ -153,10 +153,10 @@ def _from_folder(student: Path, inner: tuple[str, ...], assignment: str) -> Fetc
         with Folder.below(student.parent, student.name, *inner) as where:
             kinds = where.kinds()
             if expected in kinds:
-                return _read(where, expected, None)
+                return _read(where, expected, None, limit)
             candidates = sorted(n for n, k in kinds.items() if k == FILE and n.endswith((".ipynb", ".zip")) and not n.startswith("."))
             if len(candidates) == 1:
-                return _from_file(where, candidates[0], assignment, f"{expected} was not found, so the renamed copy {clean_text(candidates[0])} was graded.")
+                return _from_file(where, candidates[0], assignment, limit, f"{expected} was not found, so the renamed copy {clean_text(candidates[0])} was graded.")
             if candidates:
                 return Fetched(problem=f"No {expected} was submitted, and several other notebooks were, so none could be chosen.")
             if any(n.endswith(".ipynb") for n in kinds):
@@ -171,29 +171,29 @@ def _from_folder(student: Path, inner: tuple[str, ...], assignment: str) -> Fetc
     return Fetched(problem=f"No {expected} was submitted.")
 
 
-def _from_file(where: Folder, name: str, assignment: str, note: str | None = None) -> Fetched:
+def _from_file(where: Folder, name: str, assignment: str, limit: int, note: str | None = None) -> Fetched:
     if name.endswith(".zip"):
-        return _from_zip(where, name, assignment, note)
-    return _read(where, name, note)
+        return _from_zip(where, name, assignment, limit, note)
+    return _read(where, name, note, limit)
 
 
-def _read(where: Folder, name: str, note: str | None) -> Fetched:
+def _read(where: Folder, name: str, note: str | None, limit: int) -> Fetched:
     path = where.path / name
     shown = clean_text(name)
     try:
-        return Fetched(path, where.read(name, MAX_NOTEBOOK_BYTES), note)
+        return Fetched(path, where.read(name, limit), note)
     except IsLink:
         problem = f"{shown} is a symbolic link, so it was not read."
     except NotRegular:
         problem = f"{shown} is not a regular file (a pipe, a device or a folder), so it was not read."
     except TooLarge:
-        problem = f"The notebook is larger than {MAX_NOTEBOOK_BYTES // MIB} MiB, so it was not read."
+        problem = f"The notebook is larger than {limit / MIB:g} MiB, so it was not read."
     except OSError as error:
         problem = f"{shown} could not be read ({clean_text(error.strerror)})."
     return Fetched(path, note=note, problem=problem)
 
 
-def _from_zip(where: Folder, name: str, assignment: str, note: str | None) -> Fetched:
+def _from_zip(where: Folder, name: str, assignment: str, limit: int, note: str | None) -> Fetched:
     """The notebook inside a zip a student handed in (otter's ``grader.export()`` makes one): read in
     memory, its entries counted from the archive's end record before any is listed, the notebook
     read with a cap however large its header claims it is."""
@@ -217,11 +217,11 @@ def _from_zip(where: Folder, name: str, assignment: str, note: str | None) -> Fe
             if len(chosen) != 1:
                 return Fetched(path, note=note, problem=f"{shown} holds {'no' if not chosen else 'several'} notebooks, so none could be graded.")
             with archive.open(chosen[0]) as member:
-                content = member.read(MAX_NOTEBOOK_BYTES + 1)
+                content = member.read(limit + 1)
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError, OSError, EOFError):
         return Fetched(path, note=note, problem=f"{shown} is not a zip that can be read (damaged, encrypted or compressed in a way not supported).")
-    if len(content) > MAX_NOTEBOOK_BYTES:
-        return Fetched(path, note=note, problem=f"The notebook in {shown} is larger than {MAX_NOTEBOOK_BYTES // MIB} MiB, so it was not read.")
+    if len(content) > limit:
+        return Fetched(path, note=note, problem=f"The notebook in {shown} is larger than {limit / MIB:g} MiB, so it was not read.")
     return Fetched(path, content, note)
 
 

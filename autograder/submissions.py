@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from autograder.assignment import Assignment
-from autograder.layouts import MIB, Entry, fetch
+from autograder.layouts import MAX_NOTEBOOK_BYTES, MIB, Entry, fetch
 from autograder.student_files import Folder, Refused
 from autograder.text import student_id_for, without_surrogates
 
@@ -164,10 +164,13 @@ def parse_timestamp(raw: bytes) -> datetime | None:
         return None
 
 
-def read_submission(entry: Entry, assignment: Assignment, released_tests: frozenset[str], checks_digest: str) -> Submission:
+def read_submission(
+    entry: Entry, assignment: Assignment, released_tests: frozenset[str], checks_digest: str, limit: int = MAX_NOTEBOOK_BYTES,
+) -> Submission:
+    """The submission ``entry`` holds, its notebook read if it is at most ``limit`` bytes."""
     student = student_id_for(entry.name)
     stamp = read_timestamp(entry.path, assignment.name) if entry.layout == "nbgrader" else Stamp()
-    found = fetch(entry, assignment.name)
+    found = fetch(entry, assignment.name, limit)
     notebook, note = found.path, _joined(found.note, stamp.note)
 
     def problem(raw: bytes, sentence: str) -> Submission:
