@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Iterable
 from autograder.assignment import Assignment
 from autograder.course import Course, CourseError
 from autograder.files import write_atomically
-from autograder.outputs.common import exercise_grades, sorted_records, status_text
+from autograder.outputs.common import exercise_grades, plain_sentence, sorted_records, status_text
 from autograder.outputs.feedback import PRINTED_LIMIT
 from autograder.results import ExerciseGrade, SubmissionGrade
 from autograder.layouts import Entry, fetch, find_entries
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 AUTOGRADED = "autograded"
 """nbgrader's default ``CourseDirectory.autograded_directory``, and this course's."""
-FORMAT = 1
+FORMAT = 2
 """Changes whenever the same record would be written differently, so every notebook is rewritten once."""
 KEY_LIMIT = 64 << 20
 """An existing notebook larger than this is not read for its key; it is simply written again."""
@@ -277,7 +277,7 @@ def _put_back(cells: list[dict], source: SourceNotebook, assignment: Assignment)
 def verdict(grade: ExerciseGrade) -> str:
     """What a grader reads under an exercise's test cell: the same words the student's feedback has."""
     lines = [f"Autograder: {grade.score} / {grade.max_score} points for {grade.exercise} ({status_text(grade.status)})"]
-    lines += [f"- {sentence}" for sentence in grade.feedback]
+    lines += [f"- {plain_sentence(sentence)}" for sentence in grade.feedback]
     if not grade.feedback and grade.score >= grade.max_score:
         lines.append("All checks passed.")
     printed = clean_text(grade.printed, PRINTED_LIMIT)
