@@ -22,6 +22,7 @@ from autograder.outputs.report import load_plotting
 from autograder.reference import checks_digest
 from autograder.results import ResultStore, SubmissionGrade
 from autograder.sandbox.settings import SandboxSettings
+from autograder.status import Status
 from autograder.layouts import MAX_NOTEBOOK_BYTES, MIB, Entry, find_entries
 from autograder.submissions import Submission, read_submission, released_test_sources
 from autograder.text import student_id_for
@@ -93,7 +94,7 @@ class Progress:
 
 def settled(record: SubmissionGrade, submission: Submission) -> bool:
     """Graded before on the same notebook and checks, and not spoiled by a fault of the grader's own."""
-    return record.digest == submission.digest and not any(e.status == "error" for e in record.exercises)
+    return record.digest == submission.digest and not any(e.status == Status.ERROR for e in record.exercises)
 
 
 def to_grade(done: dict[str, SubmissionGrade], submissions: list[Submission]) -> list[Submission]:
@@ -185,4 +186,4 @@ def run(args: argparse.Namespace) -> int:
 
 def grader_faults(records: list[SubmissionGrade]) -> list[tuple[str, str, str]]:
     """(student, exercise, fault) of every exercise the grader itself failed, in student order."""
-    return [(r.student_id, e.exercise, e.fault or "no detail kept") for r in records for e in r.exercises if e.status == "error"]
+    return [(r.student_id, e.exercise, e.fault or "no detail kept") for r in records for e in r.exercises if e.status == Status.ERROR]

@@ -22,7 +22,7 @@ from autograder.course import Course
 from autograder.errors import UserError
 from autograder.export_solution import export
 
-LECTURE = "000_7998d2d354c86fc6.txt, Vanishing gradients – A problem in deep neural nets"
+LECTURE = 'lecture "Social Data Science: Text Data and Deep Learning: Week 4", slide "Vanishing gradients – A problem in deep neural nets"'
 
 INTRO = """# $name
 
@@ -38,7 +38,7 @@ The visible tests are only sanity checks; the grader runs more (hidden) tests.""
 
 EXERCISE = """## Exercise 1: ReLU (2 points)
 
-*Lecture `000_7998d2d354c86fc6.txt`, slide "Vanishing gradients – A problem in deep neural nets".*
+*Lecture "Social Data Science: Text Data and Deep Learning: Week 4", slide "Vanishing gradients – A problem in deep neural nets".*
 
 The rectified linear unit, $\\operatorname{relu}(x) = \\max(0, x)$, is the
 lecture's candidate activation against vanishing gradients: its gradient is

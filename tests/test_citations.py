@@ -1,5 +1,6 @@
 """Every citation an assignment's checks make names a lecture and a slide the course's decks have,
-by the titles a student sees; nothing a student reads names a deck's file."""
+by the titles a student sees; nothing a student reads names a deck's file. An assignment imported
+from another grader (its own scoring) cites where its questions came from instead."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,6 +12,7 @@ from autograder.checks.api import collect_checks
 from autograder.course import Course
 from autograder.lectures.citation import Citation
 from autograder.lectures.reader import TEXT_SUFFIXES, read_deck
+from autograder.scoring import TIERS
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = Course(ROOT)
@@ -19,10 +21,12 @@ SLIDES = {deck.full_title: {s.title for s in deck.slides} for deck in map(read_d
 
 
 def citations(name: str) -> dict[str, str]:
-    """Each citation of the assignment, with who makes it."""
+    """Each lecture citation of the assignment, with who makes it."""
     assignment = load_assignment(name, COURSE)
     found = {}
     for exercise in assignment.exercises:
+        if exercise.scoring is not TIERS:
+            continue
         found.setdefault(exercise.lecture, f"exercise {exercise.name}")
         for check in collect_checks(exercise.name, assignment.modules[exercise.name]):
             found.setdefault(check.spec.lecture, f"{exercise.name}.{check.name}")

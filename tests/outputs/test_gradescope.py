@@ -167,7 +167,7 @@ def _gradescope_dirs(tmp_path: Path, assignment: str, notebook: Path, name: str)
     target = tmp_path / "gs.zip"
     archive.build_zip(Course(REPO), assignment, target)
     with zipfile.ZipFile(target) as built:
-        built.extract("run_autograder", root / "source")
+        built.extractall(root / "source", [n for n in built.namelist() if n == "run_autograder" or n.startswith("course/")])
     script = root / "source" / "run_autograder"
     script.chmod(0o755)
     return root, script
