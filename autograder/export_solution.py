@@ -39,7 +39,9 @@ def require_current(course: Course, name: str) -> None:
     if not source.exists():
         return
     text = render(read_source(source, name))
-    if not path.is_file() or path.read_text() != text:
+    if not path.is_file():
+        raise StaleSolution(f"{source} has no exported solution at {path}: run `autograder export-solution {name}`.")
+    if path.read_text() != text:
         raise StaleSolution(f"{path} is not what {source} gives now (the notebook changed since it was exported): "
                             f"run `autograder export-solution {name}`.")
 

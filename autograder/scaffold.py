@@ -67,7 +67,7 @@ from autograder.assignment import Assignment, Exercise
 ASSIGNMENT = Assignment(
     name="$name",
     exercises=(
-        Exercise("relu", "ReLU", ("relu",), lecture="$lecture"),
+        Exercise("relu", "ReLU", ("relu",), lecture=$lecture),
     ),
 )
 '''
@@ -80,7 +80,7 @@ import numpy as np
 from autograder.checks.api import Call, called, check, expect_array, expect_unchanged, result
 from . import references as hidden
 
-LECTURE = "$lecture"
+LECTURE = $lecture
 
 
 @check(
@@ -191,7 +191,7 @@ def write_parts(course: Course, name: str, files: dict[Path, str]) -> list[Path]
 def scaffold(course: Course, name: str) -> list[Path]:
     """Write a new assignment's parts; return the paths written, the exported solution last."""
     checks = claim(course, name)
-    fill = {"name": name, "lecture": LECTURE}
+    fill = {"name": name, "lecture": repr(LECTURE)}
     return write_parts(course, name, {
         course.source_notebook(name): nbformat.writes(_notebook(name)) + "\n",
         checks / "__init__.py": Template(PACKAGE).substitute(fill),

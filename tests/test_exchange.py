@@ -101,8 +101,8 @@ def course(shared_tmp, traversable_root) -> tuple[Path, Path]:
     course, exchange = shared_tmp / "course", shared_tmp / "exchange"
     course.mkdir()
     shutil.copy(REPO / "nbgrader_config.py", course)
-    for folder in ("assignments", "release"):
-        shutil.copytree(REPO / folder, course / folder)
+    for folder in ("assignments", "release", "checks", "solutions"):
+        shutil.copytree(REPO / folder, course / folder, ignore=shutil.ignore_patterns("__pycache__"))
     with (course / "nbgrader_config.py").open("a") as config:
         config.write(
             f"\nc.CourseDirectory.course_id = {COURSE_ID!r}\nc.Exchange.root = {str(exchange)!r}\n"

@@ -111,7 +111,12 @@ def test_each_solution_cell_hands_out_its_signatures_with_a_stub_for_the_body(na
     assert solution_cells(released) == wanted
     for exercise in load_assignment(name).exercises:
         namespace = {"np": np}
-        exec(compile(wanted[exercise.solution_cell], exercise.solution_cell, "exec"), namespace)
+        stub = compile(wanted[exercise.solution_cell], exercise.solution_cell, "exec")
+        if not exercise.functions:  # a question answered by top-level code (otter's): the cell itself is the stub
+            with pytest.raises(NotImplementedError):
+                exec(stub, namespace)
+            continue
+        exec(stub, namespace)
         for function in exercise.functions:
             with pytest.raises(NotImplementedError):
                 namespace[function](*[None] * namespace[function].__code__.co_argcount)

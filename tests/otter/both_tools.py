@@ -2,8 +2,8 @@
 
 otter's side: `otter assign` builds the autograder zip, then what `otter run` runs
 (`otter.run.main`, by ``gradescope_dicts.py otter``) grades each filled-in student
-notebook. Ours: `autograder import-otter` and `autograder grade` in a temporary copy of
-the course (the repository is left without the imported assignment). Both sides also
+notebook. Ours: `autograder import-otter` and `autograder grade` in a course of its own,
+made by `autograder quickstart` (so whatever assignments this repository holds do not matter). Both sides also
 give Gradescope's results.json for each configuration in ``gradescope_dicts.CONFIGS``.
 """
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ class Graded:
 
 
 def run(*command: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(cwd)}
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(ROOT)}
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     return done
@@ -58,10 +57,10 @@ def filled(student_nb: Path, answers: tuple[str, ...]) -> nbformat.NotebookNode:
     return notebook
 
 
-def course_copy(work: Path) -> Path:
-    """The repository copied to ``work/course``, where commands may import assignments into it."""
+def fresh_course(work: Path) -> Path:
+    """An empty course at ``work/course``, where commands may import assignments."""
     course = work / "course"
-    shutil.copytree(ROOT, course, ignore=shutil.ignore_patterns(".git", "__pycache__", ".venv", "grades", "submitted"))
+    run(sys.executable, "-m", "autograder.cli", "quickstart", str(course), cwd=work)
     return course
 
 
@@ -71,8 +70,8 @@ def grade_both(work: Path, name: str, answers: dict[str, tuple[str, ...]]) -> Gr
     master.write_text((HERE / f"{name}.ipynb").read_text().replace("generate: false", "generate: true"))
     run(str(BIN / "otter"), "assign", str(master), "dist", cwd=work)
     (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
-    course = course_copy(work)
-    script = str(course / "tests" / "otter" / "gradescope_dicts.py")
+    course = fresh_course(work)
+    script = str(HERE / "gradescope_dicts.py")
     otter_scores, otter_gradescope = {}, {}
     for student, code in answers.items():
         target = course / "submitted" / student / name / f"{name}.ipynb"
@@ -86,7 +85,7 @@ def grade_both(work: Path, name: str, answers: dict[str, tuple[str, ...]]) -> Gr
         otter_gradescope[student] = json.loads((out / "gradescope.json").read_text())
     run(sys.executable, "-m", "autograder.cli", "import-otter", str(HERE / f"{name}.ipynb"), cwd=course)
     run(sys.executable, "-m", "autograder.cli", "grade", name, cwd=course)
-    assert not (ROOT / "autograder" / "checks" / name).exists()
+    assert (course / "checks" / name / "__init__.py").is_file()
     ours: dict[str, dict[str, float]] = {}
     with open(course / "grades" / name / "grades.csv", newline="") as handle:
         for row in csv.DictReader(handle):

@@ -8,8 +8,9 @@ import sys
 import nbformat
 import pytest
 
+from autograder.course import Course
 from autograder.otter.master import read_master
-from both_tools import HERE, course_copy, run
+from both_tools import HERE, fresh_course, run
 
 MASTERS = ("squares", "cubes")
 """OK-format doctests and exception-format functions."""
@@ -17,7 +18,7 @@ MASTERS = ("squares", "cubes")
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    course = course_copy(tmp_path_factory.mktemp("otter_release"))
+    course = fresh_course(tmp_path_factory.mktemp("otter_release"))
     for name in MASTERS:
         run(sys.executable, "-m", "autograder.cli", "import-otter", str(HERE / f"{name}.ipynb"), cwd=course)
         run(sys.executable, "-m", "autograder.cli", "release", name, cwd=course)
@@ -41,7 +42,7 @@ def test_release_holds_no_solution_and_no_hidden_case(course, name):
 
 @pytest.mark.parametrize("name", MASTERS)
 def test_public_test_cells_are_kept_locked_and_judge_the_answers(course, name):
-    source = _cells(nbformat.read(course / "assignments" / name / f"{name}.ipynb", as_version=4))
+    source = _cells(nbformat.read(Course(course).source_notebook(name), as_version=4))
     released = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
     cells = _cells(released)
     master = read_master(HERE / f"{name}.ipynb")

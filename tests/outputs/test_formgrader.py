@@ -103,8 +103,10 @@ class Formgrader:
 def course(tmp_path: Path) -> Path:
     """The assignment released by nbgrader in a fresh course, and an honest class submitted."""
     course = tmp_path / "course"
-    for folder in ("assignments", "release"):
+    for folder in ("assignments", "release", "checks"):
         shutil.copytree(REPO / folder / NAME, course / folder / NAME)
+    (course / "solutions").mkdir()
+    shutil.copy(REPO / "solutions" / f"{NAME}.py", course / "solutions")
     shutil.copy(REPO / "nbgrader_config.py", course)
     run_nbgrader(course, "generate_assignment", NAME, "--force")
     build_class(Course(REPO), load_assignment(NAME), course / "submitted", honest_only=True)
