@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 COMMANDS = {
-    "new": ("autograder.scaffold", "Start an assignment: a source notebook with one example exercise, its checks and mistake catalog."),
+    "new": ("autograder.scaffold", "Start an assignment: one example exercise, or exercises made of lecture listings (--from-lecture)."),
     "export-solution": ("autograder.export_solution", "Write solutions/NAME.py from the assignment's source notebook."),
     "release": ("autograder.release", "Export the solution and generate the student version of an assignment with nbgrader."),
     "selfcheck": ("autograder.selfcheck", "Prove the grader scores the solution and the mistake catalog as intended."),
@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("assignment", help="assignment name: its folder under assignments/")
     parsers["import-otter"].add_argument("master", type=Path, help="the otter-assign master notebook")
     parsers["import-otter"].add_argument("--name", help="assignment name (default: the notebook's ASSIGNMENT CONFIG name)")
+
+    new = parsers["new"]
+    new.add_argument("--from-lecture", nargs="+", type=Path, metavar="FILE",
+                     help="lecture decks (.txt or .md exported from slides, .ipynb): list their code listings, write nothing")
+    new.add_argument("--pick", metavar="N,...", help="with --from-lecture: the listings to make exercises of, by number, then write them")
 
     _grading_options(parsers["selfcheck"])
 
