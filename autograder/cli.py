@@ -71,7 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="lecture decks (.txt or .md exported from slides, .ipynb): list their code listings, write nothing")
     new.add_argument("--pick", metavar="N,...", help="with --from-lecture: the listings to make exercises of, by number, then write them")
 
-    _grading_options(parsers["selfcheck"])
+    selfcheck = parsers["selfcheck"]
+    _grading_options(selfcheck)
+    selfcheck.add_argument("--mutants", action="store_true",
+                           help="also grade mutants of each exercise's solution and report how many the checks kill")
+    selfcheck.add_argument("--cap", type=int, default=40, metavar="N", help="with --mutants: at most N mutants per exercise (default 40)")
+    selfcheck.add_argument("--exercise", action="append", metavar="NAME", help="with --mutants: only this exercise's (repeatable)")
 
     grade = parsers["grade"]
     grade.add_argument("--submitted", type=Path, metavar="DIR", help="nbgrader submitted layout: DIR/<student>/<assignment>/<assignment>.ipynb")
