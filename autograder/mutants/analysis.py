@@ -11,6 +11,7 @@ its non-equivalent mutants killed.
 from __future__ import annotations
 
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -89,27 +90,27 @@ def _score(graded: Graded, exercise: str) -> int:
 
 
 def _equivalence(
-    setup: WorkerSetup, assignment: Assignment, solution: Solution, survivors: dict[str, list[Target]],
+    questioner: Questioner, solution: Solution, survivors: dict[str, list[Target]],
 ) -> tuple[dict[str, bool], set[str]]:
     """Per exercise whether the solution answered alike twice; the student ids of the equivalent survivors."""
-    references = KerasReferences(assignment, device=setup.device, cache_dir=setup.cache)
-    questioner = Questioner(assignment, references, SandboxPool(setup.settings, 1, setup.confinement, setup.world))
     repeatable: dict[str, bool] = {}
     equivalent: set[str] = set()
-    try:
-        for exercise, found in survivors.items():
-            own = submission(solution, exercise, solution.exercises[exercise].code, REFERENCE)
-            first, second = questioner.answers(own, exercise), questioner.answers(own, exercise)
-            repeatable[exercise] = first is not None and same(first, second)
-            if not repeatable[exercise]:
-                continue
-            for target in found:
-                answers: Any = questioner.answers(of_target(solution, target), exercise)
-                if answers is not None and same(answers, first):
-                    equivalent.add(target.student_id)
-    finally:
-        questioner.close()
+    for exercise, found in survivors.items():
+        own = submission(solution, exercise, solution.exercises[exercise].code, REFERENCE)
+        first, second = questioner.answers(own, exercise), questioner.answers(own, exercise)
+        repeatable[exercise] = first is not None and same(first, second)
+        if not repeatable[exercise]:
+            continue
+        for target in found:
+            answers: Any = questioner.answers(of_target(solution, target), exercise)
+            if answers is not None and same(answers, first):
+                equivalent.add(target.student_id)
     return repeatable, equivalent
+
+
+def _questioner(setup: WorkerSetup, assignment: Assignment) -> Questioner:
+    references = KerasReferences(assignment, device=setup.device, cache_dir=setup.cache)
+    return Questioner(assignment, references, SandboxPool(setup.settings, 1, setup.confinement, setup.world))
 
 
 def analyse(
@@ -124,15 +125,22 @@ def analyse(
     own = {name: submission(solution, name, solution.exercises[name].code, f"{name}:{REFERENCE}") for name in names}
     found: dict[str, Graded] = {}
     setup = prepare_here(assignment, settings, device, outcomes=True)
-    grade_locally(setup, [*own.values(), *(of_target(solution, t) for t in chosen)], default_workers(),
-                  lambda record, runs: found.__setitem__(record.student_id, (record, runs)))
+    starting = ThreadPoolExecutor(1)
+    questioner = starting.submit(_questioner, setup, assignment)  # its sandbox starts (seconds, for Keras) while the workers grade
+    starting.shutdown(wait=False)
     points = {e.name: e.points for e in assignment.exercises}
-    full = {t.student_id for t in chosen if _score(found[t.student_id], t.exercise) == points[t.exercise]}
-    survivors: dict[str, list[Target]] = {}
-    for target in chosen:
-        if target.student_id in full:
-            survivors.setdefault(target.exercise, []).append(target)
-    repeatable, equivalent = _equivalence(setup, assignment, solution, survivors) if survivors else ({}, set())
+    try:
+        grade_locally(setup, [*own.values(), *(of_target(solution, t) for t in chosen)], default_workers(),
+                      lambda record, runs: found.__setitem__(record.student_id, (record, runs)))
+        full = {t.student_id for t in chosen if _score(found[t.student_id], t.exercise) == points[t.exercise]}
+        survivors: dict[str, list[Target]] = {}
+        for target in chosen:
+            if target.student_id in full:
+                survivors.setdefault(target.exercise, []).append(target)
+        repeatable, equivalent = _equivalence(questioner.result(), solution, survivors)
+    finally:
+        if questioner.exception() is None:
+            questioner.result().close()
     scores = []
     for name in names:
         outcomes = []
