@@ -1,8 +1,8 @@
 """`autograder new`: a scaffolded assignment passes its checks' own pytest run, selfcheck and
 release at once; a bad or taken name is one sentence and exit 2, and writes nothing.
 
-Everything runs in a copy of the course (with its own copy of the package, where
-the new checks go), so no scaffolded assignment is ever left in the repository.
+Everything runs in a copy of the course (its notebooks, checks and solutions; the
+package is this checkout's), so no scaffolded assignment is ever left in the repository.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ NAME = "scaffolded_demo"
 
 def copy_course(root: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
-    for folder in ("autograder", "solutions", "assignments"):
+    for folder in ("checks", "solutions", "assignments"):
         shutil.copytree(ROOT / folder, root / folder, ignore=ignore)
     shutil.copy(ROOT / "nbgrader_config.py", root)
     return root
@@ -31,7 +31,7 @@ def copy_course(root: Path) -> Path:
 def autograder(course: Path, *args: str, module: str = "autograder.cli") -> subprocess.CompletedProcess:
     env = dict(
         os.environ,
-        PYTHONPATH=str(course),
+        PYTHONPATH=str(ROOT),
         AUTOGRADER_CACHE=str(course / "cache"),
         PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     )
@@ -53,17 +53,17 @@ def course(tmp_path_factory) -> Path:
 def test_new_writes_the_four_parts_and_the_exported_solution(course):
     for path in (
         f"assignments/{NAME}/{NAME}.ipynb",
-        f"autograder/checks/{NAME}/__init__.py",
-        f"autograder/checks/{NAME}/relu.py",
-        f"autograder/checks/{NAME}/references.py",
-        f"autograder/checks/{NAME}/mistakes.toml",
+        f"checks/{NAME}/__init__.py",
+        f"checks/{NAME}/relu.py",
+        f"checks/{NAME}/references.py",
+        f"checks/{NAME}/mistakes.toml",
         f"solutions/{NAME}.py",
     ):
         assert (course / path).is_file(), path
 
 
 def test_the_checks_pass_on_the_solution_under_plain_pytest(course):
-    done = autograder(course, "-p", "no:cacheprovider", "-q", f"autograder/checks/{NAME}", module="pytest")
+    done = autograder(course, "-p", "no:cacheprovider", "-q", f"checks/{NAME}", module="pytest")
     assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
 
 
@@ -85,7 +85,7 @@ def test_release_passes_straight_away_and_hands_out_the_signature(course):
     [
         ("Bad-Name", "is not an assignment name"),
         ("class", "is a Python keyword"),
-        ("api", "is taken"),
+        ("regularization_rnn", "is taken"),
         (NAME, "is taken"),
     ],
 )
