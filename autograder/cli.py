@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograder.errors import UserError
+from autograder.layouts import LAYOUTS
 
 if TYPE_CHECKING:
     from autograder.sandbox.settings import SandboxSettings, StudentRuntime
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 COMMANDS = {
+    "quickstart": ("autograder.quickstart", "Make an empty course folder (nbgrader_config.py and the folders autograder uses)."),
     "new": ("autograder.scaffold", "Start an assignment: one example exercise, or exercises made of lecture listings (--from-lecture)."),
     "export-solution": ("autograder.export_solution", "Write solutions/NAME.py from the assignment's source notebook."),
     "release": ("autograder.release", "Export the solution and generate the student version of an assignment with nbgrader."),
@@ -61,8 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parsers = {name: sub.add_parser(name, help=text, description=text) for name, (_, text) in COMMANDS.items()}
     for name, p in parsers.items():
-        if name not in ("import-otter", "references"):
-            p.add_argument("assignment", help="assignment name: its folder under assignments/")
+        if name not in ("import-otter", "references", "quickstart"):
+            p.add_argument("assignment", help="assignment name: its checks package in the course's checks/ folder")
+    parsers["quickstart"].add_argument("folder", type=Path, help="the new course's folder (made if it does not exist)")
     parsers["import-otter"].add_argument("master", type=Path, help="the otter-assign master notebook")
     parsers["import-otter"].add_argument("--name", help="assignment name (default: the notebook's ASSIGNMENT CONFIG name)")
 
@@ -79,9 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     selfcheck.add_argument("--exercise", action="append", metavar="NAME", help="with --mutants: only this exercise's (repeatable)")
 
     grade = parsers["grade"]
-    grade.add_argument("--submitted", type=Path, metavar="DIR", help="nbgrader submitted layout: DIR/<student>/<assignment>/<assignment>.ipynb")
+    grade.add_argument("--submitted", type=Path, metavar="DIR", help="the class (default: the course's submitted folder)")
+    grade.add_argument("--layout", choices=LAYOUTS, default="nbgrader",
+                       help="how DIR lays out the class: nbgrader (DIR/<student>/<assignment>/<assignment>.ipynb, the default), "
+                            "notebooks (DIR/<student>.ipynb or .zip: otter grade -p, Canvas downloads), folders (DIR/<student>/: Gradescope exports)")
     grade.add_argument("--out", type=Path, metavar="DIR", help="where grades go (default grades/<assignment>)")
     grade.add_argument("--workers", type=int, default=None, metavar="N", help="grading processes (default: one per CPU)")
+    grade.add_argument("--max-notebook-mb", type=float, default=20, metavar="MB", help="a larger notebook is not read (default 20)")
     grade.add_argument("--cluster", metavar="ADDRESS", help="grade on an existing dask.distributed scheduler")
     _grading_options(grade)
 

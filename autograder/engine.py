@@ -17,7 +17,7 @@ from autograder.checks.api import Check, collect_checks
 from autograder.reference import References
 from autograder.results import ExerciseGrade, SubmissionGrade
 from autograder.protocol import Remembering
-from autograder.rubric import grade_exercise
+from autograder.rubric import fault_text, grade_exercise
 from autograder.scoring import CheckOutcome
 from autograder.sandbox.deadlines import Allowance
 from autograder.sandbox.sandboxes import Sandbox, SandboxPool
@@ -77,11 +77,11 @@ class Grader:
             try:
                 with self.sandboxes.checkout() as sandbox:
                     self._session(sandbox, submission, todo, skip, runs, allowance)
-            except Exception:
+            except Exception as error:
                 detail = traceback.format_exc(limit=3)[-1500:]
                 failed = next(e for e in self.assignment.exercises if e.name not in runs)
                 print(f"autograder: grading {failed.name} of one submission failed:\n{detail}", file=sys.stderr)
-                runs[failed.name] = _failed(failed, Status.ERROR, detail)
+                runs[failed.name] = _failed(failed, Status.ERROR, detail, fault_text(error))
         for exercise in self.assignment.exercises:
             runs.setdefault(exercise.name, _failed(exercise, Status.TIMEOUT if allowance.spent else Status.CRASHED))
         return runs
@@ -142,9 +142,10 @@ def _record(assignment: Assignment, submission: Submission, runs: dict[str, Exer
 
 def not_graded(assignment: Assignment, submission: Submission) -> Graded:
     """Every exercise as an 'error': what a submission gets should grading it fail outside any exercise."""
-    return _record(assignment, submission, {e.name: _failed(e, Status.ERROR) for e in assignment.exercises}, 0.0)
+    fault = "the grading process failed outside any exercise (its log says why)"
+    return _record(assignment, submission, {e.name: _failed(e, Status.ERROR, fault=fault) for e in assignment.exercises}, 0.0)
 
 
-def _failed(exercise: Exercise, reason: Status, detail: str = "") -> ExerciseRun:
-    grade = ExerciseGrade(exercise.name, 0, exercise.points, reason, (reason.sentence,))
+def _failed(exercise: Exercise, reason: Status, detail: str = "", fault: str = "") -> ExerciseRun:
+    grade = ExerciseGrade(exercise.name, 0, exercise.points, reason, (reason.sentence,), fault=fault)
     return ExerciseRun(grade, (), (detail,) if detail else ())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from autograder.assignment import check_name
 from autograder.course import Course
+from autograder.errors import UserError
 from autograder.solution import render
 from autograder.source import read_source
 
@@ -24,6 +25,23 @@ def export(course: Course, name: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return path
+
+
+class StaleSolution(UserError):
+    """The exported solution is not what the source notebook gives now."""
+
+
+def require_current(course: Course, name: str) -> None:
+    """Refuse to grade or prove with a solution the source notebook no longer gives, or with a
+    source notebook that cannot be read. Where the source is not there (a Gradescope image, a Dask
+    worker), the exported solution is all there is, and it is used."""
+    source, path = course.source_notebook(name), course.solution_module(name)
+    if not source.exists():
+        return
+    text = render(read_source(source, name))
+    if not path.is_file() or path.read_text() != text:
+        raise StaleSolution(f"{path} is not what {source} gives now (the notebook changed since it was exported): "
+                            f"run `autograder export-solution {name}`.")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,13 +15,16 @@ from pathlib import Path
 
 from autograder.assignment import Assignment, load_assignment
 from autograder.cli import sandbox_settings
-from autograder.course import Course
+from autograder.course import Course, CourseError
+from autograder.export_solution import require_current
 from autograder.local_workers import Team, default_workers, start_fork_server
 from autograder.outputs.report import load_plotting
 from autograder.reference import checks_digest
 from autograder.results import ResultStore, SubmissionGrade
 from autograder.sandbox.settings import SandboxSettings
-from autograder.submissions import Submission, read_submission, released_test_sources, student_folders
+from autograder.status import Status
+from autograder.layouts import MAX_NOTEBOOK_BYTES, MIB, Entry, find_entries
+from autograder.submissions import Submission, read_submission, released_test_sources
 from autograder.text import student_id_for
 from autograder.workers import prepare_elsewhere, prepare_here
 
@@ -38,6 +41,10 @@ class GradeJob:
     device: str = "auto"
     workers: int | None = None
     """Grading processes here (default: one per core)."""
+    layout: str = "nbgrader"
+    """How the submitted folder lays out the class (:mod:`autograder.layouts`)."""
+    notebook_limit: int = MAX_NOTEBOOK_BYTES
+    """A larger notebook is not read (its student gets a row saying so)."""
     cluster: str | None = None
     """The address of a Dask scheduler to grade on instead."""
 
@@ -50,14 +57,14 @@ class Graded:
     """The class is the course's own submitted folder, whose students belong in its nbgrader gradebook."""
 
 
-def read_class(assignment: Assignment, course: Course, submitted: Path) -> list[Submission]:
-    return _read_folders(assignment, course, student_folders(submitted))
+def read_class(assignment: Assignment, course: Course, submitted: Path, layout: str = "nbgrader", limit: int = MAX_NOTEBOOK_BYTES) -> list[Submission]:
+    return _read_entries(assignment, course, find_entries(submitted, assignment.name, layout), limit)
 
 
-def _read_folders(assignment: Assignment, course: Course, folders: list[Path]) -> list[Submission]:
+def _read_entries(assignment: Assignment, course: Course, entries: list[Entry], limit: int) -> list[Submission]:
     tests = released_test_sources(course.released_notebook(assignment.name))
     digest = checks_digest(assignment)
-    return [read_submission(folder, assignment, tests, digest) for folder in folders]
+    return [read_submission(entry, assignment, tests, digest, limit) for entry in entries]
 
 
 class Progress:
@@ -87,7 +94,7 @@ class Progress:
 
 def settled(record: SubmissionGrade, submission: Submission) -> bool:
     """Graded before on the same notebook and checks, and not spoiled by a fault of the grader's own."""
-    return record.digest == submission.digest and not any(e.status == "error" for e in record.exercises)
+    return record.digest == submission.digest and not any(e.status == Status.ERROR for e in record.exercises)
 
 
 def to_grade(done: dict[str, SubmissionGrade], submissions: list[Submission]) -> list[Submission]:
@@ -101,16 +108,18 @@ def grade_class(job: GradeJob) -> Graded:
     assignment = job.assignment
     if not job.cluster:
         start_fork_server()
-    folders = student_folders(job.submitted)
+    entries = find_entries(job.submitted, assignment.name, job.layout)
+    if job.layout != "nbgrader":
+        print(f"{job.submitted} read as {job.layout} layout: {len(entries)} submissions.", file=sys.stderr)
     store = ResultStore(job.out)
     done = store.load()
     team: Team | None = None
     lock = threading.Lock()
     try:
-        unseen = sum(student_id_for(folder.name) not in done for folder in folders)
+        unseen = sum(student_id_for(entry.name) not in done for entry in entries)
         if unseen and not job.cluster:  # there is work for certain: the workers start while the class is read
             team = _start_team(job, unseen)
-        submissions = _read_folders(assignment, job.course, folders)
+        submissions = _read_entries(assignment, job.course, entries, job.notebook_limit)
         todo = to_grade(done, submissions)
         print(f"{len(submissions)} submissions of {assignment.name} in {job.submitted}; {len(submissions) - len(todo)} already graded, {len(todo)} to grade.", file=sys.stderr)
         progress = Progress(len(todo))
@@ -152,15 +161,29 @@ def run(args: argparse.Namespace) -> int:
     from autograder.outputs import print_summary, write_outputs
 
     course = Course.find(args.course)
+    require_current(course, args.assignment)
     assignment = load_assignment(args.assignment, course)
     submitted = (args.submitted or course.submitted).resolve()
     out = (args.out or course.grades(assignment.name)).resolve()
     settings = sandbox_settings(args, assignment.runtime, hide=(submitted, out, course.root))
-    job = GradeJob(assignment, course, submitted, out, settings, args.device, args.workers, args.cluster)
+    if args.max_notebook_mb <= 0:
+        raise CourseError("--max-notebook-mb must be positive.")
+    job = GradeJob(assignment, course, submitted, out, settings, args.device, args.workers, args.layout, int(args.max_notebook_mb * MIB), args.cluster)
     graded = grade_class(job)
     try:
         write_outputs(assignment, graded.records, out, course if graded.in_gradebook else None)
     finally:  # the grades are final either way; a grader wants to see them even if a file is missing
         print_summary(assignment, graded.records)
     print(f"Grades: {out / 'grades.csv'}\nFeedback: {out / 'feedback'}\nReport: {out / 'report.html'}")
+    faults = grader_faults(graded.records)
+    if faults:
+        student, exercise, fault = faults[0]
+        print(f"autograder: {len(faults)} exercise(s) met a fault of the grader, not of the students (status 'error', "
+              f"graded again by the next run). The first, {exercise} of {student}: {fault}", file=sys.stderr)
+        return 1
     return 0
+
+
+def grader_faults(records: list[SubmissionGrade]) -> list[tuple[str, str, str]]:
+    """(student, exercise, fault) of every exercise the grader itself failed, in student order."""
+    return [(r.student_id, e.exercise, e.fault or "no detail kept") for r in records for e in r.exercises if e.status == Status.ERROR]

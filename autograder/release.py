@@ -2,8 +2,8 @@
 
 First the reference solution is exported from the source notebook
 (``solutions/NAME.py``), which also proves the notebook follows the course's
-conventions. Then nbgrader's ``generate_assignment`` reads ``assignments/NAME/``
-and writes ``release/NAME/`` with each solution region replaced by
+conventions. Then nbgrader's ``generate_assignment`` reads the source folder's ``NAME/``
+and writes the release folder's ``NAME/`` with each solution region replaced by
 ``# YOUR CODE HERE`` / ``raise NotImplementedError()`` (the ``def`` lines and
 docstrings outside it stay), outputs cleared, and test cells locked and
 checksummed (it also records the assignment in ``gradebook.db``).  Afterwards the released notebooks are
@@ -44,7 +44,7 @@ def _check_source(course: Course, name: str) -> Path:
     notebook = course.source_notebook(name)
     if not notebook.is_file():
         raise UserError(
-            f"No assignment '{name}' in {course.root}: expected assignments/{name}/{name}.ipynb."
+            f"No assignment '{name}' in {course.root}: expected {notebook.relative_to(course.root)}."
         )
     return notebook
 

@@ -39,6 +39,9 @@ class ExerciseGrade:
     public_checks: tuple[PublicCheck, ...] = ()
     """Every public check of the exercise, failed when the checks could not run; what a
     "Public Tests" summary may show. Hidden checks are never listed here."""
+    fault: str = ""
+    """With status ``error``: what broke in the grader, with its file and line. For instructors
+    (the grade command's summary, logs); no student output shows it."""
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,16 @@
 """Judging one exercise: its checks run against the student, their outcomes scored by the
 exercise's :class:`~autograder.extensions.Scoring` (this course's tiers unless it names another).
 
+A check fails a student only through the check API's own failure: an assertion, or an
+``expect_*`` helper that turns a wrong type or shape into one. Anything else a check raises
+is the grader's fault: the exercise gets status ``error`` (never kept, graded again by the
+next run) and the fault, with its file and line, goes to the instructor, never to the student.
 Under every scoring a missing function or a student process that died, hung or ran out of
 memory scores 0, with the sentence that says why.
 """
 from __future__ import annotations
 
+import traceback
 from typing import Any, Callable
 
 from autograder.assignment import Exercise
@@ -31,12 +36,25 @@ def _judged(check: Check, reference: Any) -> Callable[[Student], CheckOutcome]:
             raise
         except AssertionError as failed:
             return CheckOutcome(check.name, check.tier, False, check.spec.sentence_after(failed), str(failed)[:500])
-        except Exception as broken:  # a value the check could not handle counts against the student
-            detail = f"{type(broken).__name__}: {str(broken)[:400]}"
-            return CheckOutcome(check.name, check.tier, False, check.spec.sentence, detail)
+        except Exception as broken:  # the check's own bug, or a value it did not expect: the grader's fault
+            fault = fault_of(broken, check)
+            return CheckOutcome(check.name, check.tier, False, check.spec.sentence, fault, fault=fault)
         return CheckOutcome(check.name, check.tier, True, check.spec.sentence, "")
 
     return judge
+
+
+def fault_text(error: BaseException) -> str:
+    """Where the grader broke, for the instructor: the deepest frame of our own code (a check, its
+    package, this package), not of a library's, with the exception."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if "site-packages" not in f.filename and "/lib/python" not in f.filename] or frames
+    where = f"{ours[-1].filename}, line {ours[-1].lineno}" if ours else "?"
+    return f"{where}: {type(error).__name__}: {str(error)[:300]}"
+
+
+def fault_of(error: BaseException, check: Check) -> str:
+    return f"check {check.exercise}.{check.name}, {fault_text(error)}"
 
 
 def lost_point_sentences(outcomes: list[CheckOutcome]) -> tuple[str, ...]:
@@ -71,6 +89,9 @@ def grade_exercise(
     except SandboxFailure as failure:
         sentences = (failure.reason.sentence,)
         return ExerciseGrade(exercise.name, 0, exercise.points, failure.reason, sentences, printed, public_checks(exercise, checks, [])), []
+    faults = [o.fault for o in outcomes if o.fault]
+    if faults:
+        return ExerciseGrade(exercise.name, 0, exercise.points, Status.ERROR, (Status.ERROR.sentence,), printed, fault=faults[0]), outcomes
     grade = ExerciseGrade(
         exercise.name, exercise.scoring.score(checks, outcomes, exercise.points), exercise.points, Status.GRADED,
         lost_point_sentences(outcomes), printed, public_checks(exercise, checks, outcomes),

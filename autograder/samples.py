@@ -169,9 +169,10 @@ def build_class(
     correct = _fill(released, sections, assignment)
     for n in range(copies):
         add(f"correct_{n:04d}", "correct", correct)
-        mistake = mistakes[n % len(mistakes)]
-        wrong = dict(sections, **{mistake.exercise: sections[mistake.exercise] + "\n" + mistake.code})
-        add(f"partly_wrong_{n:04d}", "partly wrong", _fill(released, wrong, assignment))
+        if mistakes:  # an empty catalogue (a fresh import) makes no partly wrong student
+            mistake = mistakes[n % len(mistakes)]
+            wrong = dict(sections, **{mistake.exercise: sections[mistake.exercise] + "\n" + mistake.code})
+            add(f"partly_wrong_{n:04d}", "partly wrong", _fill(released, wrong, assignment))
     if honest_only:
         return students
     add("unstarted", "unstarted", released)

@@ -37,7 +37,7 @@ from autograder.lectures.report import render, render_finding
 from autograder.lectures.survey import pick, survey
 from autograder.lectures.trial import Trial, try_out
 
-LECTURE = "000_7998d2d354c86fc6.txt, Vanishing gradients – A problem in deep neural nets"
+LECTURE = 'lecture "Social Data Science: Text Data and Deep Learning: Week 4", slide "Vanishing gradients – A problem in deep neural nets"'
 
 INTRO = """# $name
 
@@ -53,7 +53,7 @@ The visible tests are only sanity checks; the grader runs more (hidden) tests.""
 
 EXERCISE = """## Exercise 1: ReLU (2 points)
 
-*Lecture `000_7998d2d354c86fc6.txt`, slide "Vanishing gradients – A problem in deep neural nets".*
+*Lecture "Social Data Science: Text Data and Deep Learning: Week 4", slide "Vanishing gradients – A problem in deep neural nets".*
 
 The rectified linear unit, $\\operatorname{relu}(x) = \\max(0, x)$, is the
 lecture's candidate activation against vanishing gradients: its gradient is

@@ -26,6 +26,9 @@ class CheckOutcome:
     """What the student reads when it failed."""
     detail: str
     """For instructors only (selfcheck, logs): may name hidden values."""
+    fault: str = ""
+    """The check itself raised something other than a failed assertion: the grader's fault, with
+    its file and line (instructors only). Such an outcome neither passes nor fails the student."""
 
 
 class Tiers:

@@ -16,6 +16,7 @@ from rich.table import Table
 from autograder.assignment import Assignment, load_assignment
 from autograder.cli import sandbox_settings
 from autograder.course import Course
+from autograder.export_solution import require_current
 from autograder.engine import Graded
 from autograder.errors import UserError
 from autograder.local_workers import default_workers, grade_locally, start_fork_server
@@ -73,13 +74,14 @@ def prove(assignment: Assignment, settings: SandboxSettings, device: str = "auto
             expected = mistake.expected if targeted else grade.max_score
             if not targeted and mistake is not None and grade.score == expected:
                 continue
-            detail = "; ".join(f"{o.check}: {o.detail}" for o in runs[grade.exercise].outcomes if not o.passed) or str(grade.status)
+            detail = grade.fault or "; ".join(f"{o.check}: {o.detail}" for o in runs[grade.exercise].outcomes if not o.passed) or str(grade.status)
             verdicts.append(Verdict(record.student_id, grade.exercise, expected, grade.score, grade.feedback[0] if grade.feedback else "—", detail))
     return verdicts
 
 
 def run(args: argparse.Namespace) -> int:
     course = Course.find(args.course)
+    require_current(course, args.assignment)
     assignment = load_assignment(args.assignment, course)
     verdicts = prove(assignment, sandbox_settings(args, assignment.runtime, hide=(course.root,)), args.device)
     console = Console(width=max(Console().width, 160))

@@ -1,16 +1,15 @@
-"""Finding and reading submitted notebooks, and mapping their cells to exercises.
+"""Reading a submitted notebook into cells mapped to exercises.
 
 Reading is plain JSON, not nbformat validation: a damaged notebook must still
 yield whatever code it holds, and a class of a thousand must read fast.
-Everything below ``submitted/`` is the student's and hostile: no link is
-followed (``student_files``), every read is capped, and every student folder
-gives a Submission, so a student always gets a row and a sentence saying why.
+Everything a student handed in is hostile: no link is followed (``student_files``),
+every read is capped (:mod:`autograder.layouts` finds and fetches it), and every
+submission gives a Submission, so a student always gets a row and a sentence saying why.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -18,15 +17,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from autograder.assignment import Assignment
-from autograder.course import CourseError
-from autograder.student_files import FILE, Folder, IsLink, NotRegular, Refused, TooLarge
-from autograder.text import clean_text, student_id_for, without_surrogates
+from autograder.layouts import MAX_NOTEBOOK_BYTES, MIB, Entry, fetch
+from autograder.student_files import Folder, Refused
+from autograder.text import student_id_for, without_surrogates
 
 SOLUTION, TEST, CODE = "solution", "test", "code"
 _MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
-MIB = 1 << 20
-MAX_NOTEBOOK_BYTES = 20 * MIB
-"""A larger notebook is not read: it is not homework, and parsing it could take the grader's memory."""
 MAX_CELLS = 10_000
 MAX_VALUES = 1_000_000
 """Cells, and JSON objects, arrays and values, a notebook may hold. Counted in its bytes before
@@ -51,6 +47,8 @@ BAD_TIMESTAMP = f"The submission's {TIMESTAMP_FILE} is not a time nbgrader wrote
 @dataclass(frozen=True)
 class Cell:
     index: int
+    """Its place in the notebook, counting every cell from 1 as the student sees them in Jupyter:
+    what "cell 7" in their feedback points to."""
     source: str
     role: str
     exercise: str | None
@@ -95,22 +93,6 @@ class Submission:
         return owners
 
 
-def student_folders(submitted: Path) -> list[Path]:
-    """Every student's entry: folders, and links (never followed, but listed
-    so that their student gets a row saying why nothing was graded)."""
-    try:
-        if not submitted.is_dir():
-            raise CourseError(f"No submitted folder at {submitted}: expected <student>/<assignment>/<assignment>.ipynb inside it.")
-        with os.scandir(submitted) as entries:
-            return sorted(
-                Path(e.path)
-                for e in entries
-                if not e.name.startswith(".") and (e.is_symlink() or e.is_dir(follow_symlinks=False))
-            )
-    except PermissionError as error:
-        raise CourseError(f"The submitted folder {submitted} cannot be read by this user ({error.strerror}).") from error
-
-
 def strip_magics(source: str) -> str:
     """IPython magics and shell escapes are not Python; grading ignores them."""
     if "%" not in source and "!" not in source:  # most cells: nothing to look for line by line
@@ -118,59 +100,6 @@ def strip_magics(source: str) -> str:
     if source.lstrip().startswith("%%"):
         return ""
     return _MAGIC.sub(lambda m: f"{m.group(1)}pass", source)
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """A notebook's bytes, or the sentence saying why there are none."""
-
-    path: Path | None = None
-    raw: bytes = b""
-    note: str | None = None
-    problem: str | None = None
-
-
-def fetch_notebook(folder: Path, assignment: str) -> Fetched:
-    """The notebook to grade in ``folder/assignment``: ``assignment.ipynb``,
-    else the one other notebook there (a renamed copy, with a note)."""
-    expected = f"{assignment}.ipynb"
-    try:
-        with Folder.below(folder.parent, folder.name, assignment) as where:
-            kinds = where.kinds()
-            if expected in kinds:
-                return _read(where, expected, None)
-            candidates = sorted(n for n, k in kinds.items() if k == FILE and n.endswith(".ipynb") and not n.startswith("."))
-            if len(candidates) == 1:
-                name = clean_text(candidates[0])
-                return _read(where, candidates[0], f"{expected} was not found, so the renamed copy {name} was graded.")
-            if candidates:
-                return Fetched(problem=f"No {expected} was submitted, and several other notebooks were, so none could be chosen.")
-            if any(n.endswith(".ipynb") for n in kinds):
-                return Fetched(problem=f"No {expected} was submitted (a notebook that is a link or not a regular file is never read).")
-    except IsLink as link:
-        what = "submission folder" if link.path == folder else f"folder {assignment} of the submission"
-        return Fetched(problem=f"The {what} is a symbolic link, so it was not followed.")
-    except (FileNotFoundError, NotADirectoryError):
-        pass
-    except OSError as error:
-        return Fetched(problem=f"The submission could not be read ({clean_text(error.strerror)}).")
-    return Fetched(problem=f"No {expected} was submitted.")
-
-
-def _read(where: Folder, name: str, note: str | None) -> Fetched:
-    path = where.path / name
-    shown = clean_text(name)
-    try:
-        return Fetched(path, where.read(name, MAX_NOTEBOOK_BYTES), note)
-    except IsLink:
-        problem = f"{shown} is a symbolic link, so it was not read."
-    except NotRegular:
-        problem = f"{shown} is not a regular file (a pipe, a device or a folder), so it was not read."
-    except TooLarge:
-        problem = f"The notebook is larger than {MAX_NOTEBOOK_BYTES // MIB} MiB, so it was not read."
-    except OSError as error:
-        problem = f"{shown} could not be read ({clean_text(error.strerror)})."
-    return Fetched(path, note=note, problem=problem)
 
 
 @dataclass(frozen=True)
@@ -235,10 +164,13 @@ def parse_timestamp(raw: bytes) -> datetime | None:
         return None
 
 
-def read_submission(folder: Path, assignment: Assignment, released_tests: frozenset[str], checks_digest: str) -> Submission:
-    student = student_id_for(folder.name)
-    stamp = read_timestamp(folder, assignment.name)
-    found = fetch_notebook(folder, assignment.name)
+def read_submission(
+    entry: Entry, assignment: Assignment, released_tests: frozenset[str], checks_digest: str, limit: int = MAX_NOTEBOOK_BYTES,
+) -> Submission:
+    """The submission ``entry`` holds, its notebook read if it is at most ``limit`` bytes."""
+    student = student_id_for(entry.name)
+    stamp = read_timestamp(entry.path, assignment.name) if entry.layout == "nbgrader" else Stamp()
+    found = fetch(entry, assignment.name, limit)
     notebook, note = found.path, _joined(found.note, stamp.note)
 
     def problem(raw: bytes, sentence: str) -> Submission:
@@ -309,7 +241,7 @@ def _code_cells(content: dict, assignment: Assignment, released_tests: frozenset
     defines = re.compile(r"^def\s+(" + "|".join(map(re.escape, owners)) + r")\s*\(", re.MULTILINE)
     cells: list[Cell] = []
     size = 0
-    for cell in content["cells"]:
+    for place, cell in enumerate(content["cells"], 1):
         if cell.get("cell_type") != "code":
             continue
         source = _source(cell)
@@ -325,7 +257,7 @@ def _code_cells(content: dict, assignment: Assignment, released_tests: frozenset
                 role = TEST
             elif match := defines.search(source):
                 role, exercise = SOLUTION, owners[match.group(1)]
-        cells.append(Cell(len(cells), strip_magics(source), role, exercise))
+        cells.append(Cell(place, strip_magics(source), role, exercise))
     return cells, False
 
 

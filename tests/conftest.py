@@ -16,7 +16,7 @@ from classes import ESCAPES, GRADE_OPTIONS, SECRET, grades_csv
 
 NOBODY = 65534
 END_TO_END = (
-    "test_grading.py", "test_unprivileged.py", "test_exchange.py", "test_scaffold.py", "test_release.py",
+    "test_grading.py", "test_unprivileged.py", "test_exchange.py", "test_release.py", "test_course.py",
     "test_notebook.py", "test_local_workers.py", "otter/test_against_otter.py", "otter/test_exception_format.py",
     "otter/test_release_imported.py", "outputs/test_formgrader.py", "sandbox/test_install.py",
 )

@@ -10,6 +10,7 @@ from autograder.otter.scoring import CASES
 from autograder.results import PublicCheck
 from autograder.rubric import grade_exercise
 from autograder.scoring import TIERS, CheckOutcome
+from autograder.status import Status
 
 
 def score(outcomes: list[CheckOutcome], points: int) -> int:
@@ -62,3 +63,46 @@ def test_public_checks_are_recorded_with_their_outcome_and_hidden_ones_are_not()
     assert grade.public_checks == (PublicCheck("q1: public test 1 passes (see question q1).", True), PublicCheck("q1: public test 2 passes (see question q1).", False))
     missing, _ = grade_exercise(exercise, checks, set(), answerer=None, reference=None)
     assert [p.passed for p in missing.public_checks] == [False, False], "checks that could not run failed"
+
+
+def _checks_with_a_typo():
+    """A check that fails its student properly, and one whose author misspelled a name."""
+    from autograder.checks.api import check, collect_checks
+
+    hidden = types.SimpleNamespace(LABELS=[1, 2])
+
+    @check(tier=1, says="f returns 1", lecture="L")
+    def test_contract(student):
+        assert student.call("f").value == 1, "f() is not 1"
+
+    @check(tier=2, says="f handles the labels", lecture="L")
+    def test_labels(student):
+        assert student.call("f", hidden.LABELZ).value == 1
+
+    return collect_checks("e", types.SimpleNamespace(__name__="e", test_contract=test_contract, test_labels=test_labels))
+
+
+class AnswersOne:
+    def answer(self, requests):
+        from autograder.values import Returned
+
+        return [Returned(1) for _ in requests]
+
+
+def test_a_check_that_breaks_is_the_graders_error_never_the_students_failure():
+    exercise = Exercise("e", "E", ("f",), "L")
+    grade, _ = grade_exercise(exercise, _checks_with_a_typo(), {"f"}, AnswersOne(), reference=None)
+    assert grade.status == Status.ERROR and grade.score == 0
+    assert grade.feedback == (Status.ERROR.sentence,), "the student reads that it is not their fault"
+    assert "LABELZ" in grade.fault and __file__ in grade.fault and "AttributeError" in grade.fault
+    assert "LABELZ" not in " ".join(grade.feedback)
+
+
+def test_grader_faults_are_listed_for_the_command_to_report():
+    from autograder.grading import grader_faults
+    from autograder.results import ExerciseGrade, SubmissionGrade
+
+    record = SubmissionGrade("ann", "hw", "d", None, None, None, (
+        ExerciseGrade("a", 2, 2, Status.GRADED), ExerciseGrade("b", 0, 2, Status.ERROR, fault="checks/hw/b.py, line 3: KeyError: 'x'"),
+    ))
+    assert grader_faults([record]) == [("ann", "b", "checks/hw/b.py, line 3: KeyError: 'x'")]

@@ -20,8 +20,8 @@ from autograder.submissions import (
     TEST,
     Submission,
     read_submission,
-    student_folders,
 )
+from autograder.layouts import Entry, find_entries
 from autograder.text import student_id_for
 
 NAME = "hw"
@@ -62,7 +62,7 @@ def _submit(submitted: Path, student: str | bytes, content: bytes | None = GOOD,
 
 
 def _read(folder: Path) -> Submission:
-    return read_submission(folder, ASSIGNMENT, frozenset({RELEASED_TEST}), "checks")
+    return read_submission(Entry(folder.name, folder, "nbgrader"), ASSIGNMENT, frozenset({RELEASED_TEST}), "checks")
 
 
 def _outside(tmp_path: Path) -> Path:
@@ -77,8 +77,9 @@ def test_cells_get_their_roles(submitted):
     submission = _read(_submit(submitted, "bob"))
     assert submission.student_id == "bob" and submission.problem is None and submission.note is None
     assert [(c.role, c.exercise) for c in submission.cells] == [(CODE, None), (SOLUTION, "a"), (TEST, None)]
-    assert submission.cells_to_run(ASSIGNMENT) == [(0, "import numpy as np"), (1, "def dropout(x):\n    return x")]
-    assert submission.exercise_of_cells(ASSIGNMENT) == {0: "a", 1: "a"}
+    # Cells are numbered as Jupyter shows them: every cell counted from 1, the markdown cell first.
+    assert submission.cells_to_run(ASSIGNMENT) == [(2, "import numpy as np"), (3, "def dropout(x):\n    return x")]
+    assert submission.exercise_of_cells(ASSIGNMENT) == {2: "a", 3: "a"}
 
 
 def test_a_renamed_copy_is_graded_with_a_note(submitted):
@@ -125,14 +126,17 @@ def test_code_is_kept_as_written_but_made_a_valid_string(submitted):
     cell.source.encode("utf-8")
 
 
-def test_listing_keeps_folders_and_links_and_skips_the_rest(submitted, tmp_path):
+def test_listing_keeps_submissions_and_links_and_skips_the_rest(submitted, tmp_path):
+    """As nbgrader does, only a folder holding the assignment is its submission; a link is listed
+    (never followed), so its student gets a row saying why nothing was graded."""
     _submit(submitted, "bob")
+    (submitted / "other_assignment_only" / "hw02").mkdir(parents=True)
     (submitted / ".hidden").mkdir()
     (submitted / "notes.txt").write_text("not a student")
     (submitted / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (submitted / "to_a_file").symlink_to(submitted / "notes.txt")
     (submitted / ".hidden_link").symlink_to(submitted / "bob")
-    assert [p.name for p in student_folders(submitted)] == ["bob", "linked", "to_a_file"]
+    assert [e.name for e in find_entries(submitted, NAME)] == ["bob", "linked", "to_a_file"]
 
 
 @pytest.mark.parametrize("target", ["student's own", "another student", "dangling"])
@@ -236,7 +240,7 @@ def test_past_the_code_cap_the_rest_is_left_out(submitted):
 def test_a_non_utf8_folder_name_gets_a_clean_distinct_id(submitted):
     first = _submit(submitted, b"caf\xe9")
     second = _submit(submitted, b"caf\xe8")
-    students = [_read(folder) for folder in student_folders(submitted)]
+    students = [_read(entry.path) for entry in find_entries(submitted, NAME)]
     ids = {s.student_id for s in students}
     assert ids == {student_id_for(first.name), student_id_for(second.name)} and len(ids) == 2
     for submission in students:

@@ -90,7 +90,8 @@ def check(tier: int, says: str, lecture: str) -> Callable[[Callable[..., None]],
     """Mark a test function as a hidden check of ``tier`` (1: core idea, 2: full behaviour).
 
     ``says`` names the property for the student, without hidden inputs or
-    expected values; ``lecture`` is the lecture and slide it was taught on.
+    expected values; ``lecture`` cites the lecture and slide it was taught on by the titles a
+    student sees (:mod:`autograder.lectures.citation`).
     """
     if tier not in (1, 2):
         raise ValueError("tier must be 1 or 2")

@@ -20,7 +20,7 @@ from typing import Iterable
 
 from autograder.assignment import Assignment
 from autograder.course import Course
-from autograder.outputs.common import describe_assignment, exercise_grades, status_text
+from autograder.outputs.common import describe_assignment, exercise_grades, plain_sentence, status_text
 from autograder.results import ExerciseGrade, ResultStore, SubmissionGrade
 from autograder.status import Status
 from autograder.text import clean_text
@@ -35,7 +35,7 @@ FAILED_OUTPUT = (
 def exercise_output(grade: ExerciseGrade) -> str:
     """What a test's output says of an exercise: its sentences (they already say why: a timeout,
     a missing function), or its status, or that every check passed."""
-    lines = list(grade.feedback)
+    lines = [plain_sentence(s) for s in grade.feedback]
     if not lines and grade.status != Status.GRADED:
         lines = [f"Status: {status_text(grade.status)}."]
     elif not lines and grade.score >= grade.max_score:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.errors import UserError
+from autograder.lectures.citation import Citation
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,9 @@ class Deck:
         return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
 
     def reference(self, listing: Listing) -> str:
-        """The citation the checks' ``lecture=`` takes: "FILE, TITLE"."""
-        return f"{self.file}, {listing.title}"
+        """The citation the checks' ``lecture=`` takes: the titles a student sees, never the file's
+        name; a listing above every slide title is cited by the title slide."""
+        return str(Citation(self.full_title, listing.slide or self.title))
 
 
 def read_text(path: Path) -> str:

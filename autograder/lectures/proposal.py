@@ -208,7 +208,7 @@ def _fill(text: str) -> str:
 
 def _docstring(summary: str, deck: Deck, listing: Listing, details: list[str]) -> str:
     """Summary and citation filled to the width; ``details`` kept line by line (a model's layers, one a line)."""
-    where = f'Lecture "{deck.full_title}" ({deck.file})'
+    where = f'Lecture "{deck.full_title}"'
     if listing.slide:
         where += f', slide "{listing.slide}"'
     if listing.label:

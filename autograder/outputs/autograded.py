@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING, Iterable
 from autograder.assignment import Assignment
 from autograder.course import Course, CourseError
 from autograder.files import write_atomically
-from autograder.outputs.common import exercise_grades, sorted_records, status_text
+from autograder.outputs.common import exercise_grades, plain_sentence, sorted_records, status_text
 from autograder.outputs.feedback import PRINTED_LIMIT
 from autograder.results import ExerciseGrade, SubmissionGrade
-from autograder.submissions import fetch_notebook, student_folders
+from autograder.layouts import Entry, fetch, find_entries
 from autograder.text import clean_text, student_id_for, without_surrogates
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 AUTOGRADED = "autograded"
 """nbgrader's default ``CourseDirectory.autograded_directory``, and this course's."""
-FORMAT = 1
+FORMAT = 2
 """Changes whenever the same record would be written differently, so every notebook is rewritten once."""
 KEY_LIMIT = 64 << 20
 """An existing notebook larger than this is not read for its key; it is simply written again."""
@@ -277,7 +277,7 @@ def _put_back(cells: list[dict], source: SourceNotebook, assignment: Assignment)
 def verdict(grade: ExerciseGrade) -> str:
     """What a grader reads under an exercise's test cell: the same words the student's feedback has."""
     lines = [f"Autograder: {grade.score} / {grade.max_score} points for {grade.exercise} ({status_text(grade.status)})"]
-    lines += [f"- {sentence}" for sentence in grade.feedback]
+    lines += [f"- {plain_sentence(sentence)}" for sentence in grade.feedback]
     if not grade.feedback and grade.score >= grade.max_score:
         lines.append("All checks passed.")
     printed = clean_text(grade.printed, PRINTED_LIMIT)
@@ -381,9 +381,9 @@ def write_autograded(assignment: Assignment, records: Iterable[SubmissionGrade],
     keep the others from being written, and AutogradedIncomplete counts and names them at the end."""
     source = read_source(course.gradebook, assignment.name, course.released_notebook(assignment.name))
     try:
-        folders = {student_id_for(f.name): f for f in student_folders(course.submitted)}
+        entries = {student_id_for(e.name): e for e in find_entries(course.submitted, assignment.name)}
     except CourseError:
-        folders = {}
+        entries = {}
     update = AutogradedUpdate()
     for record in sorted_records(records):
         try:
@@ -392,7 +392,7 @@ def write_autograded(assignment: Assignment, records: Iterable[SubmissionGrade],
             if written_key(path) == key:
                 update.unchanged += 1
                 continue
-            submitted = _submitted(folders.get(record.student_id), assignment.name)
+            submitted = _submitted(entries.get(record.student_id), assignment.name)
             notebook = autograded_notebook(assignment, record, submitted, source, key)
             update.written.append(write_atomically(path, notebook_text(notebook)))
         except Exception as error:
@@ -402,9 +402,9 @@ def write_autograded(assignment: Assignment, records: Iterable[SubmissionGrade],
     return update
 
 
-def _submitted(folder: Path | None, assignment: str) -> Submitted:
+def _submitted(entry: Entry | None, assignment: str) -> Submitted:
     """The notebook the grader read for this student, read the same safe way again."""
-    if folder is None:
+    if entry is None:
         return Submitted(problem="the student's folder is no longer in submitted/")
-    found = fetch_notebook(folder, assignment)
+    found = fetch(entry, assignment)
     return Submitted(found.raw, found.problem)

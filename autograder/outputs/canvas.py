@@ -110,7 +110,9 @@ def run(args) -> int:
         return final_grades.run(args)
     if args.format != "canvas":
         raise UserError(f"Unknown export format '{args.format}' (known: canvas, otter).")
-    if args.roster is None or not Path(args.roster).is_file():
+    if args.roster is None:
+        raise UserError("--format canvas needs --roster FILE: the gradebook CSV exported from Canvas, whose students get the grades.")
+    if not Path(args.roster).is_file():
         raise UserError(f"Roster file {args.roster} does not exist: export the gradebook from Canvas first.")
     _, assignment, out, records = load_graded(args.course, args.assignment, getattr(args, "out", None))
     columns, rows = read_roster(args.roster)

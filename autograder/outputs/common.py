@@ -21,6 +21,8 @@ from autograder.text import clean_text, csv_cell, hash_tag
 
 _SAFE = re.compile(r"[^A-Za-z0-9._@+-]")
 FILE_NAME_LIMIT = 100
+_CODE = re.compile(r"`([^`\n]+)`")
+"""A code span of a sentence (`relu`), the one markup our sentences use."""
 
 
 def status_text(status: Status | str) -> str:
@@ -79,6 +81,18 @@ def html_text(text: object) -> str:
     """Record text for an HTML page: cleaned (so the page can be written as
     UTF-8 and shows no hidden controls), then escaped (so it stays text)."""
     return escape(clean_text(text))
+
+
+def html_sentence(text: object) -> str:
+    """A sentence a check or a status wrote, for an HTML page: escaped as any record text is,
+    its code spans shown as code, so a student never reads the backticks."""
+    return _CODE.sub(r"<code>\1</code>", html_text(text))
+
+
+def plain_sentence(text: object) -> str:
+    """A sentence for a spreadsheet or plain text, where nothing renders markup: cleaned, and its
+    code spans without their backticks."""
+    return _CODE.sub(r"\1", clean_text(text))
 
 
 def safe_cell(value: object) -> object:

@@ -1,10 +1,16 @@
 """Feedback a student reads: one self-contained HTML file per student.
 
-Only what the student may see goes in: per exercise the score, the status, the
-sentence for each lost point (it names its lecture) and, truncated, what the
-student's own code printed; the submission's problem or note. Never check
-details (they may name hidden inputs). Everything that comes from a record is
-cleaned and escaped, since student text is untrusted and ends up in a browser.
+Only what the student may see goes in: per exercise the score, the status in the
+words every output uses, what is not yet right (each failed check's sentence, which
+names its lecture and slide) or why the checks could not run, and, truncated, what the
+student's own code printed, verbatim, whatever it says of cells; the submission's
+problem or note. Never check details (they may name hidden inputs). Everything that
+comes from a record is cleaned and escaped, since student text is untrusted and ends up
+in a browser.
+
+A check's sentence states the requirement ("relu leaves the array it is given
+unchanged"): alone it reads as if the code met it, so the sentences of failed checks
+stand under a heading that says they are not met yet, each marked as failed.
 
 ``autograder feedback ASSIGNMENT`` copies the files to
 ``<course>/feedback/<student>/<assignment>/<assignment>.html``, where nbgrader's
@@ -20,6 +26,7 @@ from typing import Iterable
 from autograder.assignment import Assignment
 from autograder.outputs.common import (
     exercise_grades,
+    html_sentence,
     html_text,
     load_graded,
     safe_file_name,
@@ -27,7 +34,8 @@ from autograder.outputs.common import (
     status_text,
 )
 from autograder.files import write_atomically
-from autograder.results import SubmissionGrade
+from autograder.results import ExerciseGrade, SubmissionGrade
+from autograder.status import Status
 from autograder.student_files import Folder, Refused
 from autograder.text import clean_text, student_id_for
 
@@ -38,6 +46,11 @@ RELEASE_FILES = ("timestamp.txt", "submission_secret.txt")
 """What nbgrader's release_feedback reads next to the HTML; copied from the submission when there."""
 RELEASE_FILE_LIMIT = 64 * 1024
 """Both files are a line long; a larger one is not what nbgrader wrote and is not copied."""
+NOT_YET = "Not yet right:"
+FAILED = frozenset({Status.GRADED, Status.MISSING})
+"""Statuses whose sentences name what the student's code still lacks (a failed check, a function
+not defined): listed under NOT_YET. Another status's sentence says why the checks could not run
+(a timeout, the grader's own failure) and is shown as it is."""
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -45,6 +58,8 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin:0}
 .exercise{border:1px solid #ccc;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}
 .score{float:right;font-weight:bold}.full{color:#17702d}.partial{color:#a35d00}.zero{color:#b3261e}
 .status{color:#555;font-size:.9rem}.notice{background:#fff4ce;border-left:4px solid #e0a800;padding:.5rem 1rem}
+.missing{font-weight:bold;margin-bottom:.2rem}ul.failed{list-style:none;padding-left:.5rem;margin-top:0}
+.mark{color:#b3261e;font-weight:bold}code{background:#f0f0f0;padding:0 .2rem;border-radius:3px}
 pre{background:#f5f5f5;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-word;font-size:.85rem}
 """
 
@@ -72,16 +87,25 @@ def feedback_html(assignment: Assignment, record: SubmissionGrade) -> str:
         parts.append('<section class="exercise">')
         parts.append(f'<span class="score {tone}">{grade.score} / {grade.max_score}</span><h2>{heading}</h2>')
         parts.append(f'<p class="status">Status: {e(status_text(grade.status))}</p>')
-        if grade.feedback:
-            parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in grade.feedback) + "</ul>")
-        elif grade.score >= grade.max_score:
-            parts.append("<p>All checks passed.</p>")
+        parts += _sentences(grade, record.problem)
         printed = clean_text(grade.printed, PRINTED_LIMIT)
         if printed.strip():
             parts.append(f"<p>Your code printed:</p><pre>{e(printed)}</pre>")
         parts.append("</section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _sentences(grade: ExerciseGrade, problem: str | None) -> list[str]:
+    """What is not yet right, or why the checks could not run, or that all passed. The
+    submission's problem is left out: the notice at the top of the page already says it."""
+    sentences = [s for s in grade.feedback if s != problem]
+    if sentences and grade.status in FAILED:
+        items = "".join(f'<li><span class="mark" aria-hidden="true">✗</span> {html_sentence(s)}</li>' for s in sentences)
+        return [f'<p class="missing">{NOT_YET}</p><ul class="failed">{items}</ul>']
+    if sentences:
+        return [f"<p>{html_sentence(s)}</p>" for s in sentences]
+    return ["<p>All checks passed.</p>"] if grade.score >= grade.max_score else []
 
 
 def feedback_path(out_dir: Path, student_id: str) -> Path:

@@ -20,6 +20,7 @@ from typing import Sequence
 from autograder.assignment import Assignment
 from autograder.outputs.common import (
     exercise_grades,
+    html_sentence,
     html_text,
     load_graded,
     needs_attention,
@@ -28,6 +29,7 @@ from autograder.outputs.common import (
 )
 from autograder.files import write_atomically
 from autograder.results import SubmissionGrade
+from autograder.status import Status
 from autograder.text import clean_text
 
 REPORT_FILE = "report.html"
@@ -135,7 +137,7 @@ def report_html(assignment: Assignment, records: list[SubmissionGrade]) -> str:
         if reasons:
             out.append("<p>Most frequent reasons for lost points:</p><ul>")
             for sentence, count in reasons.most_common(TOP_REASONS):
-                out.append(f"<li><b>{count}</b> student{'s' if count != 1 else ''}: {e(sentence)}</li>")
+                out.append(f"<li><b>{count}</b> student{'s' if count != 1 else ''}: {html_sentence(sentence)}</li>")
             out.append("</ul>")
             if len(reasons) > TOP_REASONS:
                 out.append(f'<p class="muted">and {len(reasons) - TOP_REASONS} other reasons.</p>')
@@ -152,7 +154,7 @@ def report_html(assignment: Assignment, records: list[SubmissionGrade]) -> str:
         for record in attention:
             why = [record.problem] if record.problem else []
             why += [
-                f"{g.exercise}: {status_text(g.status)}" for g in rows[record.student_id] if g.status != "graded"
+                f"{g.exercise}: {status_text(g.status)}" for g in rows[record.student_id] if g.status != Status.GRADED
             ]
             out.append(f"<tr><td>{e(record.student_id)}</td><td>{e('; '.join(dict.fromkeys(why)))}</td></tr>")
         out.append("</tbody></table>")

@@ -58,9 +58,12 @@ class Confinement:
         """The one line ``grade`` prints: what protects the class on this machine."""
         if not self.confined:
             return f"UNCONFINED: student code runs as the grader ({self.problem})"
-        caps = self.cgroups.describe() if self.cgroups else "rlimit memory and processes, no cgroup"
+        if self.cgroups is not None and self.cgroups.has_pids:
+            caps = self.cgroups.describe()
+        else:
+            caps = "memory capped by address space, one process a session (no cgroup counts processes)"
         who = "uid nobody" if self.mode == "root" else "user namespace, no capabilities"
-        return f"namespaces ({NAMESPACES}), minimal root, {caps}, {who}"
+        return f"namespaces ({NAMESPACES}), minimal root, {caps}, {who}, seccomp allow-list"
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,13 +16,16 @@ from autograder.families.keras import KERAS_RUNTIME
 ASSIGNMENT = Assignment(
     name="keras_regularization",
     exercises=(
-        Exercise("vectorize", "Multi-hot vectors", ("vectorize_sequences",), lecture="001_b0e8ddc73a6f682a.txt, Data Wrangling"),
+        Exercise("vectorize", "Multi-hot vectors", ("vectorize_sequences",),
+                 lecture='lecture "Python with Keras, Regularization", slide "Data Wrangling"'),
         Exercise("l2_model", "L2 weight regularisation in Keras", ("build_l2_model",),
-                 lecture="002_68feca35d645f180.txt, Listing 5.13 Adding L2 weight regularization to the model"),
+                 lecture='lecture "Intro to Neural Nets: Session 4: Model Fitting", slide "Regularizing Weights Means Less Entropy"'),
         Exercise("dropout_model", "Dropout layers in Keras", ("build_dropout_model",),
-                 lecture="001_b0e8ddc73a6f682a.txt, Regularization: adding dropout"),
-        Exercise("early_stopping", "Early stopping", ("early_stopping_epochs",), lecture="000_7998d2d354c86fc6.txt, Early stopping"),
-        Exercise("forecaster", "A recurrent forecaster", ("build_forecaster",), lecture="004_818fa62321bb76fc.txt, Recurrent Network Data"),
+                 lecture='lecture "Python with Keras, Regularization", slide "Regularization: adding dropout"'),
+        Exercise("early_stopping", "Early stopping", ("early_stopping_epochs",),
+                 lecture='lecture "Social Data Science: Text Data and Deep Learning: Week 4", slide "Early stopping"'),
+        Exercise("forecaster", "A recurrent forecaster", ("build_forecaster",),
+                 lecture='lecture "Deep learning: Regularisation & Sequential modelling", slide "Recurrent Network Data"'),
     ),
     runtime=KERAS_RUNTIME,
 )

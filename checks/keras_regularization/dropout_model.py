@@ -12,8 +12,8 @@ from autograder.checks.api import check
 from . import inputs as hidden
 from . import models
 
-LECTURE = "001_b0e8ddc73a6f682a.txt, Regularization: adding dropout"
-LECTURE_LAYER = "003_ab2276fd2fad6cef.txt, Dropout as a layer"
+LECTURE = 'lecture "Python with Keras, Regularization", slide "Regularization: adding dropout"'
+LECTURE_LAYER = 'lecture "Regularization and more topics related to training: Deep Learning", slide "Dropout as a layer"'
 FUNCTION = "build_dropout_model"
 
 

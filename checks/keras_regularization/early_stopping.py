@@ -5,8 +5,8 @@ from __future__ import annotations
 from autograder.checks.api import called, check, expect_number
 from . import inputs as hidden
 
-LECTURE = "002_68feca35d645f180.txt, Monitoring Validation Performance and then Manually Limiting Epoch Count"
-LECTURE_IDEA = "000_7998d2d354c86fc6.txt, Early stopping"
+LECTURE = 'lecture "Intro to Neural Nets: Session 4: Model Fitting", slide "Monitoring Validation Performance and then Manually Limiting Epoch Count"'
+LECTURE_IDEA = 'lecture "Social Data Science: Text Data and Deep Learning: Week 4", slide "Early stopping"'
 FUNCTION = "early_stopping_epochs"
 
 

@@ -6,8 +6,8 @@ from autograder.checks.api import check
 from . import inputs as hidden
 from . import models
 
-LECTURE = "004_818fa62321bb76fc.txt, Recurrent Network Data"
-LECTURE_REGRESSION = "004_818fa62321bb76fc.txt, Regression: layer_dense(unit = 1) + loss = \"mse\""
+LECTURE = 'lecture "Deep learning: Regularisation & Sequential modelling", slide "Recurrent Network Data"'
+LECTURE_REGRESSION = 'lecture "Deep learning: Regularisation & Sequential modelling", slide "Multi-class classification"'
 FUNCTION = "build_forecaster"
 
 

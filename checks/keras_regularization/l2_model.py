@@ -6,8 +6,8 @@ from autograder.checks.api import check
 from . import inputs as hidden
 from . import models
 
-LECTURE = "002_68feca35d645f180.txt, Listing 5.13 Adding L2 weight regularization to the model"
-LECTURE_KERAS = "001_b0e8ddc73a6f682a.txt, Regularization: weight regularization"
+LECTURE = 'lecture "Intro to Neural Nets: Session 4: Model Fitting", slide "Regularizing Weights Means Less Entropy"'
+LECTURE_KERAS = 'lecture "Python with Keras, Regularization", slide "Regularization: weight regularization"'
 FUNCTION = "build_l2_model"
 
 

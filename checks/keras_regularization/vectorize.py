@@ -6,7 +6,7 @@ import numpy as np
 from autograder.checks.api import called, check, expect_array, expect_raises
 from . import inputs as hidden
 
-LECTURE = "001_b0e8ddc73a6f682a.txt, Data Wrangling"
+LECTURE = 'lecture "Python with Keras, Regularization", slide "Data Wrangling"'
 FUNCTION = "vectorize_sequences"
 
 

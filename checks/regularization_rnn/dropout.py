@@ -46,10 +46,10 @@ import numpy as np
 from autograder.checks.api import Call, Rng, called, check, expect_array, expect_raises, expect_unchanged, result
 from . import inputs as hidden
 
-LECTURE = "003_ab2276fd2fad6cef.txt, Inverted Dropout"
-LECTURE_MASK = "003_ab2276fd2fad6cef.txt, Inside a Dropout Layer"
-LECTURE_PREDICTION = "003_ab2276fd2fad6cef.txt, During Prediction Time"
-LECTURE_EXAMPLE = "003_ab2276fd2fad6cef.txt, Dropout Example"
+LECTURE = 'lecture "Regularization and more topics related to training: Deep Learning", slide "Inverted Dropout"'
+LECTURE_MASK = 'lecture "Regularization and more topics related to training: Deep Learning", slide "Inside a Dropout Layer"'
+LECTURE_PREDICTION = 'lecture "Regularization and more topics related to training: Deep Learning", slide "During Prediction Time"'
+LECTURE_EXAMPLE = 'lecture "Regularization and more topics related to training: Deep Learning", slide "Dropout Example"'
 
 COMPARISONS = len(hidden.KEEP_PROBS) * (1 + sum(hidden.MASK_SHAPE)) + 2
 DELTA = 1e-6
@@ -187,7 +187,7 @@ def test_preserves_mean(student):
 @check(
     tier=2,
     says="On a tensor of ones, inverted_dropout in training produces the same values as Keras's Dropout layer",
-    lecture="001_b0e8ddc73a6f682a.txt, Regularization: adding dropout",
+    lecture='lecture "Python with Keras, Regularization", slide "Regularization: adding dropout"',
 )
 def test_values_match_keras(student, reference):
     ones = np.ones(hidden.ONES_SHAPE)

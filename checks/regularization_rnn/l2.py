@@ -12,8 +12,8 @@ import numpy as np
 from autograder.checks.api import Call, called, check, expect_array, expect_number, expect_raises, expect_unchanged, result
 from . import inputs as hidden
 
-LECTURE = "003_ab2276fd2fad6cef.txt, L2 Regularization"
-LECTURE_BACKPROP = "003_ab2276fd2fad6cef.txt, Let's look at Backprop for one weight"
+LECTURE = 'lecture "Regularization and more topics related to training: Deep Learning", slide "L2 Regularization"'
+LECTURE_BACKPROP = 'lecture "Regularization and more topics related to training: Deep Learning", slide "Let\'s look at Backprop for one weight"'
 
 
 def _close_number(found: float, wanted: float) -> bool:

@@ -13,8 +13,8 @@ import numpy as np
 from autograder.checks.api import Call, called, check, expect_array, expect_raises, expect_unchanged, result
 from . import inputs as hidden
 
-LECTURE = "004_818fa62321bb76fc.txt, Sequence dataset"
-LECTURE_SHAPE = "004_818fa62321bb76fc.txt, Recurrent Network Data"
+LECTURE = 'lecture "Deep learning: Regularisation & Sequential modelling", slide "Sequence dataset"'
+LECTURE_SHAPE = 'lecture "Deep learning: Regularisation & Sequential modelling", slide "Recurrent Network Data"'
 
 
 def _arrays(value):

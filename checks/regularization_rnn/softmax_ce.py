@@ -20,8 +20,8 @@ import numpy as np
 from autograder.checks.api import Call, called, check, expect_array, expect_number, expect_unchanged, result
 from . import inputs as hidden
 
-LECTURE_SOFTMAX = "001_b0e8ddc73a6f682a.txt, Softmax function"
-LECTURE_CE = "001_b0e8ddc73a6f682a.txt, Categorical cross-entropy"
+LECTURE_SOFTMAX = 'lecture "Python with Keras, Regularization", slide "Softmax function"'
+LECTURE_CE = 'lecture "Python with Keras, Regularization", slide "Categorical cross-entropy"'
 
 CASES = {
     "moderate": (hidden.LOGITS_MODERATE, hidden.Y_MODERATE),

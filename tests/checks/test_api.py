@@ -21,10 +21,13 @@ class Raising:
         return [Returned(None, error=RaisedError(self.type_name, self.lineage, SECRET)) for _ in requests]
 
 
+LECTURE = 'lecture "Arithmetic", slide "Numbers"'
+
+
 def _contract_checks():
     """A one-check module, built here so that pytest does not collect the check itself."""
 
-    @check(tier=1, says="double(x) runs on a number and returns one", lecture="lecture.txt, Numbers")
+    @check(tier=1, says="double(x) runs on a number and returns one", lecture=LECTURE)
     def test_contract_double(student):
         called(student, "double", 2.0)
 
@@ -32,7 +35,7 @@ def _contract_checks():
 
 
 CHECKS = _contract_checks()
-EXERCISE = Exercise("double", "Double", ("double",), "lecture.txt, Numbers")
+EXERCISE = Exercise("double", "Double", ("double",), LECTURE)
 
 
 def feedback(type_name: str, lineage: tuple[str, ...] | None = None) -> str:
@@ -44,7 +47,9 @@ def feedback(type_name: str, lineage: tuple[str, ...] | None = None) -> str:
 
 def test_the_sentence_names_the_function_and_the_exception_type():
     sentence = feedback("ZeroDivisionError")
-    assert sentence == "double(x) runs on a number and returns one (see lecture.txt, Numbers). Here double raised ZeroDivisionError."
+    assert sentence == (
+        'double(x) runs on a number and returns one (see lecture "Arithmetic", slide "Numbers"). Here double raised ZeroDivisionError.'
+    )
     assert SECRET not in sentence
 
 

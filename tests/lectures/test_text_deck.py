@@ -121,12 +121,14 @@ def test_a_listing_is_the_text_between_its_fences_exactly(decks):
     assert listing.raw == "\n".join(lines)
     assert listing.raw.startswith("1 from tensorflow.keras import regularizers\n2 model = keras.Sequential([")
     assert listing.title == "Listing 5.13 Adding L2 weight regularization to the model"
-    assert decks["002"].reference(listing) == "002_68feca35d645f180.txt, Listing 5.13 Adding L2 weight regularization to the model"
+    assert decks["002"].reference(listing) == (
+        'lecture "Intro to Neural Nets: Session 4: Model Fitting", slide "Regularizing Weights Means Less Entropy"'
+    )
 
 
-def test_a_listing_without_caption_is_cited_by_its_slide(decks):
+def test_a_listing_is_cited_by_its_lecture_and_slide_titles_never_its_file(decks):
     listing = decks["001"].listings[1]
-    assert decks["001"].reference(listing) == "001_b0e8ddc73a6f682a.txt, Regularization: weight regularization"
+    assert decks["001"].reference(listing) == 'lecture "Python with Keras, Regularization", slide "Regularization: weight regularization"'
     assert str(listing.location) == "001_b0e8ddc73a6f682a.txt, lines 383-398"
 
 

@@ -10,7 +10,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder.course import Course
 from autograder.outputs import OutputsIncomplete, write_outputs
-from autograder.outputs.autograded import AutogradedIncomplete, autograded_path, write_autograded
+from autograder.outputs.autograded import AutogradedIncomplete, autograded_path, verdict, write_autograded
 from autograder.results import ExerciseGrade, SubmissionGrade
 from autograder.samples import HOSTILE_FOLDER_NAMES
 from autograder.text import student_id_for
@@ -86,6 +86,12 @@ def test_a_test_cell_shows_the_gradebooks_test_and_the_graders_verdict_not_what_
     assert [o.name for o in test.outputs] == ["stderr"]
     assert test.outputs[0].text.startswith("Autograder: 1 / 2 points for a (graded)\n") and MASK_SENTENCE in test.outputs[0].text
     assert "All tests passed" not in json.dumps(read(course, "bob"))
+
+
+def test_the_verdict_reads_as_the_feedback_does_without_markup(records):
+    bob = next(r for r in records if r.student_id == "bob")
+    text = verdict(bob.exercises[1])
+    assert text.startswith("Autograder: 0 / 2 points for b (function not defined)\n- rnn_step is not defined") and "`" not in text
 
 
 def test_a_deleted_test_cell_is_put_back_after_its_exercise_with_a_notice(course, assignment, records):

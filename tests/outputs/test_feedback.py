@@ -11,7 +11,9 @@ from autograder.cli import main
 from autograder.errors import UserError
 from autograder.outputs import feedback
 from autograder.outputs.common import safe_file_name
-from autograder.outputs.feedback import feedback_html, place_for_nbgrader, write_feedback
+from autograder.outputs.feedback import NOT_YET, feedback_html, place_for_nbgrader, write_feedback
+from autograder.results import ExerciseGrade, SubmissionGrade
+from autograder.status import Status
 from autograder.text import student_id_for
 
 from outputs_fixtures import HOSTILE, MASK_SENTENCE, UNSAFE
@@ -37,6 +39,42 @@ def test_each_student_sees_scores_sentences_status_and_problem(assignment, recor
     assert "notebook is not valid JSON" in carol and "could not be graded normally" in carol
     dave = (tmp_path / "feedback" / "dave.html").read_text()
     assert "timed out" in dave
+
+
+def _section(page: str, exercise: str) -> str:
+    return page.split(f"<small>({exercise})</small>")[1].split("</section>")[0]
+
+
+def test_what_is_not_yet_right_stands_under_a_heading_each_failed_check_marked(assignment, records):
+    bob = feedback_html(assignment, next(r for r in records if r.student_id == "bob"))
+    a, b = _section(bob, "a"), _section(bob, "b")
+    assert f'<p class="missing">{NOT_YET}</p><ul class="failed"><li><span class="mark" aria-hidden="true">✗</span> ' in a
+    assert MASK_SENTENCE.replace("'", "&#x27;") + "</li>" in a
+    assert "Status: function not defined" in b and NOT_YET in b
+    assert "<code>rnn_step</code> is not defined as a function" in b and "`" not in bob  # markup rendered, never shown
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s.sentence])
+def test_a_status_that_kept_the_checks_from_running_is_explained_not_listed_as_a_failure(assignment, status):
+    record = SubmissionGrade("ann", "demo_assignment", "d", "x.ipynb", None, None,
+                             (ExerciseGrade("a", 0, 2, status, (status.sentence,)), ExerciseGrade("b", 2, 2, Status.GRADED)))
+    page = feedback_html(assignment, record)
+    a = _section(page, "a")
+    assert f"Status: {status.text}" in a and f"<p>{status.sentence}</p>" in a.replace("&#x27;", "'")
+    assert NOT_YET not in page and "All checks passed." in _section(page, "b")
+
+
+def test_a_submission_that_could_not_be_read_says_why_once(assignment, records):
+    carol = feedback_html(assignment, next(r for r in records if r.student_id == "carol"))
+    assert carol.count("notebook is not valid JSON") == 1 and carol.count("Status: notebook unreadable") == 2
+    assert NOT_YET not in carol
+
+
+def test_what_the_cells_printed_is_shown_as_it_is_whatever_it_says_of_cells(assignment, records):
+    printed = "[errors while running your notebook]\ncell 7: stopped the process\ncell 12: NameError: `x`"
+    bob = next(r for r in records if r.student_id == "bob")
+    record = replace(bob, exercises=(replace(bob.exercises[0], printed=printed), bob.exercises[1]))
+    assert f"<pre>{printed}</pre>" in feedback_html(assignment, record)
 
 
 def test_an_odd_student_id_cannot_leave_the_folder(assignment, records, tmp_path):

@@ -8,7 +8,8 @@ from rich.console import Console
 from autograder.assignment import Assignment, Exercise
 from autograder.outputs import OutputsIncomplete, print_summary, write_outputs
 from autograder.outputs.grades_csv import COLUMNS, grades_csv, write_grades_csv
-from autograder.results import SubmissionGrade
+from autograder.results import ExerciseGrade, SubmissionGrade
+from autograder.status import Status
 
 from outputs_fixtures import FORMULA_IDS, MASK_SENTENCE, UNSAFE
 
@@ -23,6 +24,16 @@ def test_one_row_per_student_per_exercise_in_fixed_order(assignment, records):
     assert (bob_a["score"], bob_a["max_score"], bob_a["status"], bob_a["feedback"]) == ("1", "2", "graded", MASK_SENTENCE)
     dave_b = next(r for r in rows if r["student_id"] == "dave" and r["exercise"] == "b")
     assert dave_b["status"] == "timed out" and dave_b["score"] == "0"  # the words every output uses
+    bob_b = next(r for r in rows if r["student_id"] == "bob" and r["exercise"] == "b")
+    assert bob_b["feedback"].startswith("rnn_step is not defined as a function")  # no backticks shown literally
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_status_in_the_words_every_output_uses(assignment, status):
+    record = SubmissionGrade("ann", "demo_assignment", "d", "x.ipynb", None, None,
+                             (ExerciseGrade("a", 0, 2, status, (status.sentence or "Why.",)), ExerciseGrade("b", 2, 2, "graded")))
+    (row, _) = csv.DictReader(io.StringIO(grades_csv(assignment, [record])))
+    assert row["status"] == status.text
 
 
 def test_byte_identical_whatever_the_order_records_arrive(assignment, records, tmp_path):
@@ -34,8 +45,6 @@ def test_byte_identical_whatever_the_order_records_arrive(assignment, records, t
 
 
 def test_several_sentences_are_joined_and_a_missing_exercise_still_gets_a_row(assignment):
-    from autograder.results import ExerciseGrade
-
     record = SubmissionGrade("ann", "demo_assignment", "d", "x.ipynb", None, None,
                              (ExerciseGrade("a", 0, 2, "graded", ("First.", "Second\nline.")),))
     rows = list(csv.DictReader(io.StringIO(grades_csv(assignment, [record]))))

@@ -9,6 +9,8 @@ import pytest
 
 from autograder.outputs import report
 from autograder.outputs.report import report_html
+from autograder.results import ExerciseGrade, SubmissionGrade
+from autograder.status import Status
 
 from outputs_fixtures import HOSTILE, MASK_SENTENCE, UNSAFE
 
@@ -31,6 +33,19 @@ def test_page_has_plots_reasons_problems_and_the_table(assignment, records):
     students = page.split('id="students"')[1]
     assert re.search(r'<td data-v="zoe">zoe</td><td class="num" data-v="2">2</td><td class="num" data-v="2">2</td><td class="num" data-v="4">4</td>', students)
     assert "mean <b>1.20</b>" in page
+
+
+def test_reasons_show_code_as_code_never_backticks(assignment, records):
+    page = report_html(assignment, records)
+    assert "<b>1</b> student: <code>rnn_step</code> is not defined as a function" in page and "`" not in page
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s != Status.GRADED])
+def test_a_submission_not_graded_normally_is_listed_in_the_words_every_output_uses(assignment, status):
+    record = SubmissionGrade("ann", "demo_assignment", "d", "x.ipynb", None, None,
+                             (ExerciseGrade("a", 0, 2, status, (status.sentence or "Why.",)), ExerciseGrade("b", 2, 2, Status.GRADED)))
+    attention = report_html(assignment, [record]).split('id="attention"')[1].split("</table>")[0]
+    assert f"<td>a: {status.text}</td>" in attention
 
 
 def test_student_text_is_escaped(assignment, records):
