@@ -88,3 +88,19 @@ def test_a_taken_name_is_refused_before_the_survey(course, capsys):
     (course / "checks" / "week").mkdir(parents=True)
     assert run(course, "week", "--from-lecture", str(course / "deck.md")) == 2
     assert "'week' is taken" in capsys.readouterr().err
+
+
+def test_a_jupyter_lecture_notebook_gives_exercises_too(course, capsys):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    deck = course / "week4.ipynb"
+    deck.write_text(nbformat.writes(new_notebook(cells=[
+        new_markdown_cell("# Intro to Neural Nets\n\n## Session 4: Model Fitting"),
+        new_markdown_cell("## Softmax\n\nThe stable way:"),
+        new_code_cell("shifted = z - np.max(z, axis=-1, keepdims=True)\nprobabilities = np.exp(shifted) / np.sum(np.exp(shifted), axis=-1, keepdims=True)"),
+    ])))
+    assert run(course, "week", "--from-lecture", str(deck), "--pick", "1") == 0
+    shown = capsys.readouterr().out
+    assert "week4.ipynb, cell 2" in shown and "Exercise 1: probabilities, from listing 1 (Softmax)" in shown
+    assert '*Lecture "Intro to Neural Nets: Session 4: Model Fitting", slide "Softmax", "The stable way".*' in shown

@@ -86,7 +86,7 @@ def _regularization_says(trial: KerasTrial) -> str:
 def _header(planned: Planned, what: str) -> list[str]:
     listing = planned.finding.listing
     return [
-        f'"""Checks of the `{planned.name}` exercise, generated from "{listing.title}" ({planned.finding.deck.file}):',
+        f'"""Checks of the `{planned.name}` exercise, generated from "{listing.title}" of lecture "{planned.finding.deck.full_title}":',
         f'{what}"""',
         "from __future__ import annotations",
         "",

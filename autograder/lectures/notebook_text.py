@@ -53,15 +53,13 @@ def with_cells(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
 
 
 def citation(planned: Planned) -> str:
-    """Where the exercise comes from, by the lecture's file and title and the listing's titles."""
+    """Where the exercise comes from, as the course cites lectures: the lecture's and the slide's own
+    titles (the listing's citation), then the listing's caption and label where it has them."""
     deck, listing = planned.finding.deck, planned.finding.listing
-    where = f'*Lecture `{deck.file}` ("{deck.full_title}"), '
-    if listing.caption:
-        where += f'"{listing.caption}"' + (f' on slide "{listing.slide}"' if listing.slide else "")
-    else:
-        where += f'slide "{listing.title}"'
-    if listing.label:
-        where += f', "{listing.label.rstrip(":")}"'
+    where = f'*Lecture "{deck.full_title}", slide "{listing.slide or deck.title}"'
+    for part in (listing.caption, listing.label and listing.label.rstrip(":")):
+        if part:
+            where += f', "{part}"'
     return where + ".*"
 
 

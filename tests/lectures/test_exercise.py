@@ -22,7 +22,7 @@ def test_every_keras_listing_plans_one_exercise_per_model(findings):
     assert [p.number for p in planned] == [1, 2, 3, 4, 5]
     assert planned[0].title == "Regularization: reducing network size (original model)"
     assert planned[4].title == "Listing 5.13 Adding L2 weight regularization to the model"
-    assert planned[4].citation == "002_68feca35d645f180.txt, Listing 5.13 Adding L2 weight regularization to the model"
+    assert planned[4].citation == 'lecture "Intro to Neural Nets: Session 4: Model Fitting", slide "Regularizing Weights Means Less Entropy"'
     assert all(p.is_keras and p.inputs == KerasInputs({"input_dim": 20}, {"first": {"input_dim": 30}, "second": {"input_dim": 7},
                                                                          "third": {"input_dim": 12}}) for p in planned)
     assert [p.compiled for p in planned] == [False, False, False, False, True]

@@ -13,6 +13,7 @@ import pytest
 
 from autograder.checks.api import collect_checks
 from autograder.lectures import checks_text, notebook_text
+from autograder.lectures.citation import Citation
 from autograder.lectures.exercise import plan
 from autograder.lectures.survey import pick, survey
 from autograder.lectures.trial import ArrayTrial, KerasTrial, try_out
@@ -35,8 +36,10 @@ def trials(planned):
 def test_the_markdown_cites_the_lecture_file_and_the_listings_title(planned, trials):
     text = notebook_text.markdown(planned[1], trials[1], 2)
     assert text.startswith("## Exercise 2: Listing 5.13 Adding L2 weight regularization to the model (2 points)")
-    lecture, _, title = planned[1].citation.partition(", ")
-    assert lecture in text and title in text and 'slide "Regularizing Weights Means Less Entropy"' in text
+    cited = Citation.parse(planned[1].citation)
+    assert f'"{cited.lecture}"' in text and f'"{cited.slide}"' in text
+    assert ('*Lecture "Intro to Neural Nets: Session 4: Model Fitting", slide "Regularizing Weights Means Less Entropy", '
+            '"Listing 5.13 Adding L2 weight regularization to the model".*') in text
     assert "its regularizers with their factors, its compile settings, and what it computes" in text
     assert "`from tensorflow.keras import regularizers`" in text
 
