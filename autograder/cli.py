@@ -20,7 +20,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 COMMANDS = {
     "quickstart": ("autograder.quickstart", "Make an empty course folder (nbgrader_config.py and the folders autograder uses)."),
-    "new": ("autograder.scaffold", "Start an assignment: a source notebook with one example exercise, its checks and mistake catalog."),
+    "new": ("autograder.scaffold", "Start an assignment: one example exercise, or exercises made of lecture listings (--from-lecture)."),
     "export-solution": ("autograder.export_solution", "Write solutions/NAME.py from the assignment's source notebook."),
     "release": ("autograder.release", "Export the solution and generate the student version of an assignment with nbgrader."),
     "selfcheck": ("autograder.selfcheck", "Prove the grader scores the solution and the mistake catalog as intended."),
@@ -69,7 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["import-otter"].add_argument("master", type=Path, help="the otter-assign master notebook")
     parsers["import-otter"].add_argument("--name", help="assignment name (default: the notebook's ASSIGNMENT CONFIG name)")
 
-    _grading_options(parsers["selfcheck"])
+    new = parsers["new"]
+    new.add_argument("--from-lecture", nargs="+", type=Path, metavar="FILE",
+                     help="lecture decks (.txt or .md exported from slides, .ipynb): list their code listings, write nothing")
+    new.add_argument("--pick", metavar="N,...", help="with --from-lecture: the listings to make exercises of, by number, then write them")
+
+    selfcheck = parsers["selfcheck"]
+    _grading_options(selfcheck)
+    selfcheck.add_argument("--mutants", action="store_true",
+                           help="also grade mutants of each exercise's solution and report how many the checks kill")
+    selfcheck.add_argument("--cap", type=int, default=40, metavar="N", help="with --mutants: at most N mutants per exercise (default 40)")
+    selfcheck.add_argument("--exercise", action="append", metavar="NAME", help="with --mutants: only this exercise's (repeatable)")
 
     grade = parsers["grade"]
     grade.add_argument("--submitted", type=Path, metavar="DIR", help="the class (default: the course's submitted folder)")

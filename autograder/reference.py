@@ -73,10 +73,14 @@ class Provenance:
 
 
 def checks_digest(assignment: Assignment) -> str:
-    """Changes whenever any file of the assignment's checks, or an exercise's points, change."""
+    """Changes whenever any file of the assignment's checks, its exported solution, or an exercise's
+    points change: a generated exercise's references are what its solution computes."""
     digest = hashlib.sha256(json.dumps([(e.name, e.points) for e in assignment.exercises]).encode())
     for path in sorted(assignment.checks_dir.rglob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
+    solution = assignment.course.solution_module(assignment.name)
+    if solution.is_file():
+        digest.update(b"solution" + solution.read_bytes())
     return digest.hexdigest()[:16]
 
 

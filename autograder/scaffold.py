@@ -7,20 +7,35 @@ solution markers, a 2-point visible test cell), the checks package
 (``__init__.py`` with ``ASSIGNMENT``, ``relu.py`` with a tier-1 and a tier-2
 check, ``references.py``), a ``mistakes.toml`` with one entry, and the
 exported solution. Nothing is written when the name is unusable or taken.
+
+``autograder new NAME --from-lecture FILE...`` writes nothing: it lists each
+code listing of the lecture decks, cleaned, analysed and as the function it
+would become (:mod:`autograder.lectures`). With ``--pick N,...`` it shows the
+chosen listings again with the cells and notes of each exercise they give,
+runs each function on the inputs its test and checks will use, and only then
+writes the same four parts, one exercise per function, with generated checks.
 """
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 from string import Template
+from typing import Sequence
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from autograder.assignment import check_name
 from autograder.course import Course
 from autograder.errors import UserError
 from autograder.export_solution import export
+from autograder.lectures import checks_text, notebook_text
+from autograder.lectures.notebook_text import graded, with_cells
+from autograder.lectures.exercise import Planned, plan
+from autograder.lectures.reader import read_deck
+from autograder.lectures.report import render, render_finding
+from autograder.lectures.survey import pick, survey
+from autograder.lectures.trial import Trial, try_out
 
 LECTURE = 'lecture "Social Data Science: Text Data and Deep Learning: Week 4", slide "Vanishing gradients – A problem in deep neural nets"'
 
@@ -149,12 +164,6 @@ def relu(x):
 
 
 def _notebook(name: str) -> nbformat.NotebookNode:
-    def graded(grade_id: str, *, solution: bool = False, points: int | None = None) -> dict:
-        nbgrader = {"grade": points is not None, "grade_id": grade_id, "locked": not solution, "schema_version": 3, "solution": solution, "task": False}
-        if points is not None:
-            nbgrader["points"] = points
-        return {"nbgrader": nbgrader}
-
     cells = [
         new_markdown_cell(Template(INTRO).substitute(name=name), id="intro"),
         new_code_cell("import numpy as np", id="imports", metadata=graded("imports")),
@@ -162,10 +171,7 @@ def _notebook(name: str) -> nbformat.NotebookNode:
         new_code_cell(SOLUTION, id="relu_solution", metadata=graded("relu_solution", solution=True)),
         new_code_cell(TEST, id="test_relu", metadata=graded("test_relu", points=2)),
     ]
-    return new_notebook(
-        cells=cells,
-        metadata={"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}, "language_info": {"name": "python"}},
-    )
+    return with_cells(cells)
 
 
 def claim(course: Course, name: str) -> Path:
@@ -201,8 +207,75 @@ def scaffold(course: Course, name: str) -> list[Path]:
     })
 
 
+def generated(course: Course, name: str, planned: Sequence[Planned], trials: Sequence[Trial]) -> dict[Path, str]:
+    """The files of an assignment generated from lecture listings, by path."""
+    checks = course.checks_dir(name)
+    return {
+        course.source_notebook(name): nbformat.writes(notebook_text.notebook(name, planned, trials)) + "\n",
+        checks / "__init__.py": checks_text.package(name, planned),
+        **{checks / f"{p.name}.py": checks_text.module(p, trial) for p, trial in zip(planned, trials)},
+        checks / "inputs.py": checks_text.inputs_module(name, planned),
+        checks / "references.py": checks_text.references_module(name, planned),
+        checks / "mistakes.toml": checks_text.catalog(name),
+    }
+
+
+def _shown(course: Course, path: Path) -> str:
+    return str(path.relative_to(course.root) if path.is_relative_to(course.root) else path)
+
+
+def _preview(planned: Planned, trial: Trial) -> list[str]:
+    """An exercise as it will be written: its notes and its three cells."""
+    lines = [f"Exercise {planned.number}: {planned.name}, from listing {planned.finding.number} ({planned.title})"]
+    lines += [f"  note: {note}" for note in planned.notes]
+    for label, text in (("markdown", notebook_text.markdown(planned, trial, notebook_text.POINTS)), ("solution cell", notebook_text.solution_cell(planned)),
+                        ("test cell", notebook_text.test_cell(planned, trial))):
+        lines.append(f"  {label}:")
+        lines += [f"    {line}".rstrip() for line in text.split("\n")]
+    return lines
+
+
+def from_lectures(course: Course, name: str, lectures: Sequence[Path], numbers: Sequence[int] | None) -> int:
+    """Survey the decks; with ``numbers``, show and write the exercises of those listings."""
+    claim(course, name)
+    decks = [read_deck(path) for path in lectures]
+    findings = survey(decks)
+    if numbers is None:
+        print(render(decks, findings), end="")
+        return 0
+    chosen = pick(findings, numbers)
+    planned = plan(chosen)
+    trials = [try_out(p) for p in planned]
+    for finding in chosen:
+        print("\n".join(render_finding(finding)))
+    print()
+    for exercise, trial in zip(planned, trials):
+        print("\n".join(_preview(exercise, trial)), end="\n\n")
+    written = write_parts(course, name, generated(course, name, planned, trials))
+    print(f"New assignment '{name}' with {len(planned)} exercise(s) from {len(chosen)} listing(s):")
+    for path in written:
+        print(f"  {_shown(course, path)}")
+    print(f"Next: `autograder selfcheck {name} --mutants`, then `autograder release {name}`.")
+    return 0
+
+
+def picked(text: str | None) -> list[int] | None:
+    """``--pick 1,3`` as [1, 3]; a UserError for anything but listing numbers."""
+    if text is None:
+        return None
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise UserError(f"--pick takes listing numbers separated by commas (e.g. --pick 1,3), not '{text}'.")
+    return [int(part) for part in parts]
+
+
 def run(args: argparse.Namespace) -> int:
     course = Course.find(args.course)
+    numbers = picked(args.pick)
+    if args.from_lecture:
+        return from_lectures(course, args.assignment, args.from_lecture, numbers)
+    if numbers is not None:
+        raise UserError("--pick chooses among the listings of --from-lecture: give the lecture files too.")
     written = scaffold(course, args.assignment)
     print(f"New assignment '{args.assignment}', with one example exercise (relu) to replace:")
     for path in written:

@@ -18,6 +18,7 @@ from autograder.cli import sandbox_settings
 from autograder.course import Course
 from autograder.export_solution import require_current
 from autograder.engine import Graded
+from autograder.errors import UserError
 from autograder.local_workers import default_workers, grade_locally, start_fork_server
 from autograder.mistakes import Mistake, load_mistakes, with_mistake
 from autograder.sandbox.settings import SandboxSettings
@@ -94,4 +95,17 @@ def run(args: argparse.Namespace) -> int:
     console.print(table)
     disagreements = sum(not v.agrees for v in verdicts)
     print(f"selfcheck: {len(load_mistakes(assignment))} mistakes and the reference solution, {disagreements} disagreement(s).")
+    if args.mutants:
+        _mutants(args, assignment, console, hide=(course.root,))
     return 1 if disagreements else 0
+
+
+def _mutants(args: argparse.Namespace, assignment: Assignment, console: Console, hide: tuple) -> None:
+    """``--mutants``: each exercise's mutants graded, the report printed (it never changes the exit status)."""
+    from autograder.mutants import report
+    from autograder.mutants.analysis import analyse
+
+    if args.cap < 1:
+        raise UserError("--cap must be at least 1.")
+    scores = analyse(assignment, sandbox_settings(args, assignment.runtime, hide=hide), args.device, args.cap, args.exercise)
+    report.render(console, assignment.name, scores, args.cap)

@@ -101,6 +101,8 @@ LENGTH_1D = 5
 SERIES_SMALL = np.arange(24.0).reshape(12, 2)
 LENGTH_SMALL = 3
 BAD_LENGTHS = (0, -3, SERIES_MULTI.shape[0], SERIES_MULTI.shape[0] + 5)
+# The extremes of the valid lengths: windows of one step, and a single window of T - 1 steps.
+EDGE_LENGTHS = {"shortest": 1, "longest": SERIES_MULTI.shape[0] - 1}
 
 # ------------------------------------------------------------------ tolerances
 # Keras computes in float32 (relative precision ~6e-8); these accept float32 or

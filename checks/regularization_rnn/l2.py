@@ -97,6 +97,20 @@ def test_gradient_matches_keras(student, reference):
 
 @check(
     tier=2,
+    says="With lam = 0, l2_gradient_term is zero and sgd_step_l2 takes the plain step W - lr * dW",
+    lecture=LECTURE_BACKPROP,
+)
+def test_zero_lambda_gradient_and_step(student):
+    W, dW = hidden.W_STEP, hidden.DW_STEP
+    gradient, step = student.calls([Call.of("l2_gradient_term", W, 0.0), Call.of("sgd_step_l2", W, dW, 0.0, hidden.LR_STEP)])
+    found = expect_array(result(gradient), shape=W.shape, kinds="f", finite=True)
+    assert np.all(found == 0.0), "gradient is not zero for lam=0"
+    stepped = expect_array(result(step), shape=W.shape, kinds="f")
+    assert np.allclose(stepped, W - hidden.LR_STEP * dW, rtol=hidden.RTOL, atol=hidden.ATOL), "the step for lam=0 is not W - lr * dW"
+
+
+@check(
+    tier=2,
     says="sgd_step_l2 returns W minus the learning rate times the sum of the loss gradient and the L2 gradient, as Keras's SGD does",
     lecture=LECTURE_BACKPROP,
 )

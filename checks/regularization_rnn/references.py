@@ -156,6 +156,7 @@ def windows(keras: ModuleType) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         "multi": _windows(inputs.SERIES_MULTI, inputs.LENGTH_MULTI),
         # A 1-D series is one feature: Keras is given it with its feature axis.
         "one_feature": _windows(inputs.SERIES_1D[:, None], inputs.LENGTH_1D),
+        **{name: _windows(inputs.SERIES_MULTI, length) for name, length in inputs.EDGE_LENGTHS.items()},
     }
 
 

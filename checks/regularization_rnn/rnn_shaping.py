@@ -59,6 +59,16 @@ def test_one_feature_series(student, reference):
 
 @check(
     tier=2,
+    says="make_sequences accepts the shortest and the longest windows: sequence_length 1, and the series length minus 1 (one window)",
+    lecture=LECTURE,
+)
+def test_edge_lengths(student, reference):
+    for name, length in hidden.EDGE_LENGTHS.items():
+        _assert_windows(student, hidden.SERIES_MULTI, length, reference["windows"][name])
+
+
+@check(
+    tier=2,
     says="make_sequences raises ValueError when sequence_length is not between 1 and the series length minus 1",
     lecture=LECTURE,
 )
