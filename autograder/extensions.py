@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class Scoring(Protocol):
     """How an exercise's check outcomes become its score (:data:`autograder.scoring.TIERS` by default)."""
 
-    def score(self, checks: Sequence["Check"], outcomes: Sequence["CheckOutcome"], points: int) -> float:
+    def score(self, checks: Sequence["Check"], outcomes: Sequence["CheckOutcome"], points: float) -> float:
         """The exercise's score out of ``points``; ``outcomes`` are the checks', in their order."""
         ...
 

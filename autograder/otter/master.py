@@ -24,6 +24,7 @@ import nbformat
 
 from autograder.otter.gradescope import GradescopeSettings
 from autograder.errors import UserError
+from autograder.results import PLACES
 from autograder.source import read_notebook
 
 
@@ -32,7 +33,9 @@ class Case:
     """One otter test case: a doctest (OK format) or a ``def`` to call (exception format)."""
 
     name: str
-    points: int
+    points: float
+    """As otter resolves it (``TestFile.resolve_test_file_points``): the case's own ``points``, its
+    share of the question's ``points`` (or of 1 when none is given), or its entry of a list."""
     hidden: bool
     success_message: str | None
     failure_message: str | None
@@ -54,8 +57,10 @@ class Question:
     all_or_nothing: bool
 
     @property
-    def points(self) -> int:
-        return sum(case.points for case in self.cases)
+    def points(self) -> float:
+        """otter's ``TestFile.possible``, summed in case order, rounded as otter rounds a question's
+        point value (``determine_question_point_value``)."""
+        return round(sum(case.points for case in self.cases), PLACES)
 
 
 @dataclass(frozen=True)
@@ -200,14 +205,8 @@ def _cases(config, tests, order) -> dict[str, tuple[Case, ...]]:
     return found
 
 
-def _whole(points: object, name: str) -> int:
-    if not isinstance(points, (int, float)) or points != int(points) or points < 0:
-        raise UserError(f"Test case '{name}' is worth {points!r} points: give each case of a question a whole number of points.")
-    return int(points)
-
-
 def _case(tc, **body) -> Case:
-    return Case(tc.name, _whole(tc.points, tc.name), bool(tc.hidden), tc.success_message, tc.failure_message, **body)
+    return Case(tc.name, tc.points, bool(tc.hidden), tc.success_message, tc.failure_message, **body)
 
 
 def _exception_case(tc, file_text: str) -> Case:
