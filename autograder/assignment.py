@@ -25,7 +25,7 @@ from types import ModuleType
 
 from autograder.course import Course
 from autograder.errors import UserError
-from autograder.extensions import GradescopeResults, Scoring
+from autograder.extensions import CellSetup, GradescopeResults, Scoring
 from autograder.sandbox.settings import StudentRuntime
 from autograder.scoring import TIERS
 from autograder.solution import Solution, installed
@@ -70,6 +70,9 @@ class Assignment:
     modules: dict[str, ModuleType] = field(default_factory=dict, compare=False, repr=False)
     runtime: StudentRuntime = StudentRuntime()
     """What its students' processes are given: packages, preloads, probes, shims."""
+    cell_setup: CellSetup | None = None
+    """What its students' processes run around the notebook's cells, where another grader's rules
+    say so (an otter import: otter's data files and seed); None: the cells alone."""
     gradescope: GradescopeResults | None = None
     """How Gradescope shows its results, where it shows them its own way (an otter import: otter's
     shape); None: one visible test per exercise, since our sentences never name hidden values."""
