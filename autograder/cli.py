@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name not in ("import-otter", "references"):
             p.add_argument("assignment", help="assignment name: its folder under assignments/")
     parsers["import-otter"].add_argument("master", type=Path, help="the otter-assign master notebook")
-    parsers["import-otter"].add_argument("--name", help="assignment name (default: the notebook's ASSIGNMENT CONFIG name)")
+    parsers["import-otter"].add_argument("--name", help="assignment name (default: the notebook's ASSIGNMENT CONFIG name, else its file name)")
+    parsers["import-otter"].add_argument("--force", action="store_true", help="replace an assignment an earlier import-otter made (never one written or edited by hand)")
 
     _grading_options(parsers["selfcheck"])
 
