@@ -25,7 +25,7 @@ from types import ModuleType
 
 from autograder.course import Course
 from autograder.errors import UserError
-from autograder.extensions import GradescopeResults, Scoring
+from autograder.extensions import CellSetup, GradescopeResults, Scoring
 from autograder.sandbox.settings import StudentRuntime
 from autograder.scoring import TIERS
 from autograder.solution import Solution, installed
@@ -47,8 +47,9 @@ class Exercise:
     title: str
     functions: tuple[str, ...]
     lecture: str
-    points: int = 2
-    """Set from the notebook by :meth:`Assignment.with_points_of`; the default serves hand-built examples."""
+    points: float = 2
+    """Set from the notebook by :meth:`Assignment.with_points_of`; the default serves hand-built examples.
+    Whole under this course's tiers; a fraction where otter's rules split a question's points."""
     scoring: Scoring = TIERS
     """How the checks' outcomes become points: this course's tiers unless the assignment names
     another (an otter-grader import names otter's rules)."""
@@ -69,6 +70,9 @@ class Assignment:
     modules: dict[str, ModuleType] = field(default_factory=dict, compare=False, repr=False)
     runtime: StudentRuntime = StudentRuntime()
     """What its students' processes are given: packages, preloads, probes, shims."""
+    cell_setup: CellSetup | None = None
+    """What its students' processes run around the notebook's cells, where another grader's rules
+    say so (an otter import: otter's data files and seed); None: the cells alone."""
     gradescope: GradescopeResults | None = None
     """How Gradescope shows its results, where it shows them its own way (an otter import: otter's
     shape); None: one visible test per exercise, since our sentences never name hidden values."""
@@ -93,7 +97,7 @@ class Assignment:
         raise KeyError(name)
 
     @property
-    def max_score(self) -> int:
+    def max_score(self) -> float:
         return sum(e.points for e in self.exercises)
 
     def with_points_of(self, solution: Solution) -> Assignment:
@@ -105,6 +109,12 @@ class Assignment:
             raise UserError(
                 f"The checks of '{self.name}' declare the exercises {', '.join(declared)} but its notebook has "
                 f"{', '.join(exported) or 'none'}: make {self.checks_dir / '__init__.py'} follow the notebook."
+            )
+        split = next((e.name for e in self.exercises if e.scoring is TIERS and exported[e.name].points != int(exported[e.name].points)), None)
+        if split is not None:
+            raise UserError(
+                f"Exercise '{split}' of '{self.name}' is worth {exported[split].points} points in its notebook: "
+                "this course's tiers need a whole number, so give its test cell whole points."
             )
         return replace(self, exercises=tuple(replace(e, points=exported[e.name].points) for e in self.exercises))
 

@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("assignment", help="assignment name: its checks package in the course's checks/ folder")
     parsers["quickstart"].add_argument("folder", type=Path, help="the new course's folder (made if it does not exist)")
     parsers["import-otter"].add_argument("master", type=Path, help="the otter-assign master notebook")
-    parsers["import-otter"].add_argument("--name", help="assignment name (default: the notebook's ASSIGNMENT CONFIG name)")
+    parsers["import-otter"].add_argument("--name", help="assignment name (default: the notebook's ASSIGNMENT CONFIG name, else its file name)")
+    parsers["import-otter"].add_argument("--force", action="store_true", help="replace an assignment an earlier import-otter made (never one written or edited by hand)")
 
     new = parsers["new"]
     new.add_argument("--from-lecture", nargs="+", type=Path, metavar="FILE",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class Scoring(Protocol):
     """How an exercise's check outcomes become its score (:data:`autograder.scoring.TIERS` by default)."""
 
-    def score(self, checks: Sequence["Check"], outcomes: Sequence["CheckOutcome"], points: int) -> float:
+    def score(self, checks: Sequence["Check"], outcomes: Sequence["CheckOutcome"], points: float) -> float:
         """The exercise's score out of ``points``; ``outcomes`` are the checks', in their order."""
         ...
 
@@ -33,4 +33,16 @@ class GradescopeResults(Protocol):
 
     def results(self, assignment: "Assignment", record: "SubmissionGrade", grades: list["ExerciseGrade"]) -> dict:
         """``score``, ``tests`` and ``stdout_visibility`` of results.json (the core adds the notes)."""
+        ...
+
+
+class CellSetup(Protocol):
+    """What the student's process runs with a notebook's cells, where another grader runs more
+    around them (otter: its data files written beside the notebook first, its seed set at the
+    start of every cell); by default the cells alone."""
+
+    def cells(self, cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """The code to run, in order, as (cell index, source): ``cells`` with what this grader adds.
+        Code added as a cell of its own takes an index no cell of the notebook has, so no exercise
+        owns it and nothing it prints or raises is shown to a student."""
         ...

@@ -26,11 +26,26 @@ class PublicCheck:
     passed: bool
 
 
+PLACES = 5
+"""Points are shown to this many decimal places: otter-grader rounds the scores it reports
+(Gradescope's results) and its questions' point values so."""
+
+
+def points_text(value: float) -> str:
+    """Points as a person reads them and as otter writes them: a whole number without a decimal
+    point ("2", as this course's points always are), else the fraction to :data:`PLACES` places
+    ("0.5", "0.66667"). Every output that prints a score or a maximum writes it so."""
+    rounded = round(float(value), PLACES)
+    return str(int(rounded)) if rounded.is_integer() else repr(rounded)
+
+
 @dataclass(frozen=True)
 class ExerciseGrade:
     exercise: str
-    score: int
-    max_score: int
+    score: float
+    """A whole number under this course's tiers; a fraction where otter's rules give one (an
+    imported otter question's cases split its points). Records written before are whole."""
+    max_score: float
     status: Status
     """GRADED, or why the checks could not run (see :class:`~autograder.status.Status`)."""
     feedback: tuple[str, ...] = ()
@@ -62,11 +77,11 @@ class SubmissionGrade:
     unknown. Goes to the gradebook, where due dates and late penalties read it."""
 
     @property
-    def total(self) -> int:
+    def total(self) -> float:
         return sum(e.score for e in self.exercises)
 
     @property
-    def max_total(self) -> int:
+    def max_total(self) -> float:
         return sum(e.max_score for e in self.exercises)
 
     def to_json(self) -> str:

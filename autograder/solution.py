@@ -24,12 +24,13 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from autograder.errors import UserError
+from autograder.results import points_text
 
 if TYPE_CHECKING:
     from autograder.course import Course
 
 _SECTION = re.compile(
-    r"^# exercise: (?P<exercise>\w+), (?P<points>\d+) points?\n(?P<code>.*?)^# end exercise$", re.MULTILINE | re.DOTALL
+    r"^# exercise: (?P<exercise>\w+), (?P<points>\d+(?:\.\d+)?) points?\n(?P<code>.*?)^# end exercise$", re.MULTILINE | re.DOTALL
 )
 _MARKER = re.compile(r"^# (exercise: |end exercise)", re.MULTILINE)
 
@@ -40,7 +41,8 @@ class Part:
 
     code: str
     exercise: str | None = None
-    points: int = 0
+    points: float = 0
+    """Whole for this course's exercises; a fraction where an imported otter question's cases give one."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def render(solution: Solution) -> str:
             blocks.append(part.code)
         else:
             unit = "point" if part.points == 1 else "points"
-            blocks.append(f"# exercise: {part.exercise}, {part.points} {unit}\n{part.code}\n# end exercise")
+            blocks.append(f"# exercise: {part.exercise}, {points_text(part.points)} {unit}\n{part.code}\n# end exercise")
     return "\n\n\n".join(blocks) + "\n"
 
 
@@ -91,10 +93,16 @@ def parse(name: str, text: str, where: Path) -> Solution:
     position = 0
     for match in _SECTION.finditer(body):
         parts += _shared(_unmarked(body[position:match.start()], where))
-        parts.append(Part(_unmarked(match["code"], where).strip("\n"), match["exercise"], int(match["points"])))
+        parts.append(Part(_unmarked(match["code"], where).strip("\n"), match["exercise"], _number(match["points"])))
         position = match.end()
     parts += _shared(_unmarked(body[position:], where))
     return Solution(name, tuple(parts))
+
+
+def _number(text: str) -> float:
+    """Points as :func:`render` wrote them: an int when whole, so this course's stay ints."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def _unmarked(text: str, where: Path) -> str:

@@ -7,7 +7,8 @@ their nbgrader grade ids, so the conventions are fixed:
   outside ``### BEGIN SOLUTION`` / ``### END SOLUTION``, so that nbgrader's
   release hands students the signatures and replaces only the bodies.
 * ``test_EXERCISE``: the exercise's graded, visible test cell, after the
-  solution cell; its ``points`` are what the exercise is worth.
+  solution cell; its ``points`` are what the exercise is worth (whole for this
+  course's exercises; an imported otter question's may be a fraction).
 * Any other code cell before the last solution cell is code the exercises rely
   on (imports, helpers). Cells after it (optional extras) are not exported.
 """
@@ -41,7 +42,7 @@ def read_source(path: Path, name: str) -> Solution:
     """The solution the notebook holds, markers removed, each exercise with its test cell's points."""
     notebook = read_notebook(path, "source")
     parts: list[Part] = []
-    points: dict[str, int] = {}
+    points: dict[str, float] = {}
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -81,7 +82,7 @@ def _solution_part(path: Path, grade_id: str, source: str, earlier: list[Part]) 
     return Part(code.strip("\n"), exercise)
 
 
-def _tested_exercise(path: Path, grade_id: str, earlier: list[Part], tested: dict[str, int]) -> str:
+def _tested_exercise(path: Path, grade_id: str, earlier: list[Part], tested: dict[str, float]) -> str:
     exercise = grade_id.removeprefix(TEST_PREFIX)
     if not grade_id.startswith(TEST_PREFIX) or not any(part.exercise == exercise for part in earlier):
         raise UserError(f"Graded cell '{grade_id}' in {path} is not '{TEST_PREFIX}EXERCISE' after the solution cell 'EXERCISE{SOLUTION_SUFFIX}'.")
@@ -90,8 +91,11 @@ def _tested_exercise(path: Path, grade_id: str, earlier: list[Part], tested: dic
     return exercise
 
 
-def _points(path: Path, grade_id: str, points: object) -> int:
-    whole = isinstance(points, (int, float)) and not isinstance(points, bool) and math.isfinite(points) and points == int(points)
-    if not whole or points < 1:
-        raise UserError(f"Test cell '{grade_id}' in {path} must be worth a whole number of points, at least 1, not {points!r}.")
-    return int(points)
+def _points(path: Path, grade_id: str, points: object) -> float:
+    """The cell's points: a whole number for this course's exercises (their tiers refuse any other,
+    see :meth:`~autograder.assignment.Assignment.with_points_of`), a fraction where an imported otter
+    question's cases give one."""
+    number = isinstance(points, (int, float)) and not isinstance(points, bool) and math.isfinite(points)
+    if not number or points <= 0:
+        raise UserError(f"Test cell '{grade_id}' in {path} must be worth a positive number of points, not {points!r}.")
+    return int(points) if points == int(points) else float(points)

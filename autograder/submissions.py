@@ -70,12 +70,14 @@ class Submission:
         """The code the notebook runs, top to bottom, up to the last exercise's
         solution cell (what follows, such as optional demos, is not graded), visible
         test cells left out; all code cells when an exercise's solution cell cannot
-        be found (its answer may be anywhere)."""
+        be found (its answer may be anywhere). With what the assignment's cell setup
+        adds around them, if it has one."""
         found = {c.exercise for c in self.cells if c.role == SOLUTION}
         own = [c.index for c in self.cells if c.role == SOLUTION]
         everything = not own or any(e.name not in found for e in assignment.exercises)
         last = max((c.index for c in self.cells), default=-1) if everything else max(own)
-        return [(c.index, c.source) for c in self.cells if c.role != TEST and c.index <= last]
+        cells = [(c.index, c.source) for c in self.cells if c.role != TEST and c.index <= last]
+        return assignment.cell_setup.cells(cells) if assignment.cell_setup else cells
 
     def exercise_of_cells(self, assignment: Assignment) -> dict[int, str]:
         """Which exercise each cell belongs to: the first exercise whose solution

@@ -26,3 +26,12 @@ def test_a_results_file_written_before_timestamps_and_public_checks_were_kept_st
     del old["exercises"][0]["public_checks"]
     (tmp_path / "results.jsonl").write_text(json.dumps(old) + "\n")
     assert ResultStore(tmp_path).load() == {"bob": GRADE}
+
+
+def test_fractional_scores_come_back_as_they_were_and_older_whole_ones_stay_whole(tmp_path):
+    split = replace(GRADE, exercises=(ExerciseGrade("q1", 2.25, 3.75, "graded"), ExerciseGrade("q3", 2 / 3, 1.0, "graded")))
+    store = ResultStore(tmp_path)
+    store.append(split)
+    assert store.load()["bob"] == split and store.load()["bob"].total == 2.25 + 2 / 3
+    (tmp_path / "results.jsonl").write_text(GRADE.to_json() + "\n")
+    assert type(ResultStore(tmp_path).load()["bob"].exercises[0].score) is int

@@ -26,6 +26,13 @@ def test_render_then_parse_gives_the_solution_back():
     assert parse("demo", text, WHERE) == SOLUTION
 
 
+def test_a_fraction_of_a_point_is_written_as_otter_writes_it_and_read_back():
+    split = Solution("demo", (Part("x = 2", "q1", 3.75), Part("y = 1", "q2", 1 / 3)))
+    text = render(split)
+    assert "# exercise: q1, 3.75 points\n" in text and "# exercise: q2, 0.33333 points\n" in text
+    assert [p.points for p in parse("demo", text, WHERE).parts] == [3.75, 0.33333]
+
+
 def test_the_rendered_module_runs_and_defines_every_function():
     namespace: dict = {}
     exec(compile(render(SOLUTION), str(WHERE), "exec"), namespace)

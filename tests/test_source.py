@@ -55,9 +55,10 @@ def test_solution_cells_lose_their_markers_and_take_their_test_cells_points(tmp_
         ([cell(SOLUTION, "twice", solution=True)], "needs the grade id EXERCISE_solution"),
         ([cell(SOLUTION, "twice_solution", solution=True)], "has no graded test cell 'test_twice'"),
         ([cell("assert True", "test_twice", points=2), cell(SOLUTION, "twice_solution", solution=True)], "is not 'test_EXERCISE' after"),
-        ([cell(SOLUTION, "twice_solution", solution=True), cell("0", "test_twice", points=0)], "at least 1, not 0"),
-        ([cell(SOLUTION, "twice_solution", solution=True), cell("0", "test_twice", points=1.5)], "whole number of points"),
-        ([cell(SOLUTION, "twice_solution", solution=True), cell("0", "test_twice", points=float("nan"))], "whole number of points"),
+        ([cell(SOLUTION, "twice_solution", solution=True), cell("0", "test_twice", points=0)], "positive number of points, not 0"),
+        ([cell(SOLUTION, "twice_solution", solution=True), cell("0", "test_twice", points=-1.5)], "positive number of points"),
+        ([cell(SOLUTION, "twice_solution", solution=True), cell("0", "test_twice", points=float("nan"))], "positive number of points"),
+        ([cell(SOLUTION, "twice_solution", solution=True), cell("0", "test_twice", points=True)], "positive number of points"),
         ([cell(SOLUTION, "twice_solution", solution=True), cell(SOLUTION, "twice_solution", solution=True)], "two solution cells"),
         ([cell("import numpy as np")], "has no solution cell"),
     ],
@@ -67,6 +68,14 @@ def test_a_notebook_off_the_conventions_is_one_sentence(tmp_path, cells, says):
         read_source(write(tmp_path, *cells), "demo")
     message = str(raised.value)
     assert says in message and "\n" not in message and message.endswith("."), message
+
+
+def test_a_fraction_of_a_point_is_read_as_it_is_and_whole_points_as_ints(tmp_path):
+    """An imported otter question may be worth 3.75; this course's tiers refuse it later, per exercise."""
+    path = write(tmp_path, cell(SOLUTION, "twice_solution", solution=True), cell("0", "test_twice", points=3.75))
+    assert read_source(path, "demo").exercises["twice"].points == 3.75
+    path = write(tmp_path, cell(SOLUTION, "twice_solution", solution=True), cell("0", "test_twice", points=2.0))
+    assert type(read_source(path, "demo").exercises["twice"].points) is int
 
 
 def test_missing_or_damaged_notebook_is_one_sentence(tmp_path):

@@ -1,9 +1,10 @@
 """otter-grader's scoring of a question: each case's points, or all or nothing.
 
-A check made by :func:`case` carries the otter case's points and whether students have it
-(a public case). ``Cases``: the points of every passing case, at most the question's.
-``AllOrNothing`` (otter's ``all_or_nothing: true``): every case passes, the question's
-points, else 0.
+A check made by :func:`case` carries the otter case's points, as otter resolved them (often a
+fraction: a question's ``points`` split among its cases), and whether students have it (a public
+case). ``Cases`` (otter's ``TestFile.score``): the points of every passing case, summed in order,
+at most the question's, rounded as otter reports scores. ``AllOrNothing`` (otter's
+``all_or_nothing: true``): every case passes, the question's points, else 0.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from autograder.checks.api import Check, check
+from autograder.results import PLACES
 from autograder.scoring import CheckOutcome
 
 
@@ -40,12 +42,13 @@ class _Public:
 
 
 class Cases(_Public):
-    def score(self, checks: Sequence[Check], outcomes: Sequence[CheckOutcome], points: int) -> float:
-        return min(points, sum(case_of(c).points for c, o in zip(checks, outcomes, strict=True) if o.passed))
+    def score(self, checks: Sequence[Check], outcomes: Sequence[CheckOutcome], points: float) -> float:
+        earned = sum(case_of(c).points for c, o in zip(checks, outcomes, strict=True) if o.passed)
+        return min(points, round(earned, PLACES))
 
 
 class AllOrNothing(_Public):
-    def score(self, checks: Sequence[Check], outcomes: Sequence[CheckOutcome], points: int) -> float:
+    def score(self, checks: Sequence[Check], outcomes: Sequence[CheckOutcome], points: float) -> float:
         return points if all(o.passed for o in outcomes) else 0
 
 

@@ -21,10 +21,10 @@ from rich.text import Text
 from autograder.assignment import Assignment
 from autograder.course import Course
 from autograder.errors import UserError
-from autograder.outputs.common import exercise_grades, needs_attention, sorted_records
+from autograder.outputs.common import exercise_grades, needs_attention, score_columns, sorted_records
 from autograder.outputs.feedback import write_student_feedback
 from autograder.outputs.grades_csv import write_grades_csv
-from autograder.results import SubmissionGrade
+from autograder.results import SubmissionGrade, points_text
 from autograder.text import clean_text
 
 __all__ = ["OutputsIncomplete", "write_outputs", "print_summary"]
@@ -108,9 +108,9 @@ def _writers(
     return writers
 
 
-def _score_columns(assignment: Assignment, records: list[SubmissionGrade]) -> list[int]:
+def _score_columns(assignment: Assignment, records: list[SubmissionGrade]) -> list[float]:
     top = max([x.points for x in assignment.exercises] + [e.max_score for r in records for e in r.exercises], default=2)
-    return list(range(0, top + 1))
+    return score_columns((e.score for r in records for e in r.exercises), top)
 
 
 def print_summary(assignment: Assignment, records: list[SubmissionGrade], console: Console | None = None) -> None:
@@ -128,7 +128,7 @@ def print_summary(assignment: Assignment, records: list[SubmissionGrade], consol
         lines.append((clean_text(exercise.name), f"{mean(scores):.2f}" if scores else "-", counts))
     totals = [r.total for r in records]
     tail = (
-        f"{len(records)} submissions, mean total {mean(totals):.2f} / {assignment.max_score}, "
+        f"{len(records)} submissions, mean total {mean(totals):.2f} / {points_text(assignment.max_score)}, "
         f"{sum(map(needs_attention, records))} not graded normally."
         if records
         else "No submissions."
@@ -139,13 +139,13 @@ def print_summary(assignment: Assignment, records: list[SubmissionGrade], consol
         table.add_column("exercise")
         table.add_column("mean", justify="right")
         for c in columns:
-            table.add_column(f"got {c}", justify="right")
+            table.add_column(f"got {points_text(c)}", justify="right")
         for name, average, counts in lines:
             table.add_row(Text(name), average, *map(str, counts))
         console.print(table)
         console.print(tail, markup=False, highlight=False)
     else:
-        header = "exercise".ljust(max([8] + [len(n) for n, _, _ in lines])) + "  mean  " + "  ".join(f"got {c}" for c in columns)
+        header = "exercise".ljust(max([8] + [len(n) for n, _, _ in lines])) + "  mean  " + "  ".join(f"got {points_text(c)}" for c in columns)
         out = [title, header]
         width = len(header.split("  mean")[0])
         for name, average, counts in lines:

@@ -50,7 +50,7 @@ from autograder.course import Course, CourseError
 from autograder.files import write_atomically
 from autograder.outputs.common import exercise_grades, plain_sentence, sorted_records, status_text
 from autograder.outputs.feedback import PRINTED_LIMIT
-from autograder.results import ExerciseGrade, SubmissionGrade
+from autograder.results import ExerciseGrade, SubmissionGrade, points_text
 from autograder.layouts import Entry, fetch, find_entries
 from autograder.text import clean_text, student_id_for, without_surrogates
 
@@ -276,7 +276,7 @@ def _put_back(cells: list[dict], source: SourceNotebook, assignment: Assignment)
 
 def verdict(grade: ExerciseGrade) -> str:
     """What a grader reads under an exercise's test cell: the same words the student's feedback has."""
-    lines = [f"Autograder: {grade.score} / {grade.max_score} points for {grade.exercise} ({status_text(grade.status)})"]
+    lines = [f"Autograder: {points_text(grade.score)} / {points_text(grade.max_score)} points for {grade.exercise} ({status_text(grade.status)})"]
     lines += [f"- {plain_sentence(sentence)}" for sentence in grade.feedback]
     if not grade.feedback and grade.score >= grade.max_score:
         lines.append("All checks passed.")

@@ -23,7 +23,7 @@ from pathlib import Path
 from autograder.errors import UserError
 from autograder.outputs.common import load_graded, safe_cell
 from autograder.files import write_atomically
-from autograder.results import SubmissionGrade
+from autograder.results import SubmissionGrade, points_text
 from autograder.text import clean_text
 
 IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Integration ID", "Section")
@@ -87,13 +87,13 @@ def match(rows: list[dict[str, str]], records: list[SubmissionGrade]):
     return pairs, roster_only, list(remaining.values())
 
 
-def canvas_csv(assignment: str, columns: list[str], pairs, max_total: int) -> str:
+def canvas_csv(assignment: str, columns: list[str], pairs, max_total: float) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([safe_cell(c) for c in [*columns, column_title(assignment)]])
-    writer.writerow([f"    {POINTS_ROW}" if c == "Student" else "" for c in columns] + [max_total])
+    writer.writerow([f"    {POINTS_ROW}" if c == "Student" else "" for c in columns] + [points_text(max_total)])
     for row, record in pairs:
-        writer.writerow([safe_cell(row.get(c, "")) for c in columns] + ["" if record is None else record.total])
+        writer.writerow([safe_cell(row.get(c, "")) for c in columns] + ["" if record is None else points_text(record.total)])
     return buffer.getvalue()
 
 
@@ -124,7 +124,7 @@ def run(args) -> int:
     lines = [f"On the roster without a submission ({len(roster_only)}): their cell is left empty."]
     lines += [f"  {_who(row)}" for row in roster_only]
     lines.append(f"Graded but not on the roster ({len(not_on_roster)}): not in the import file.")
-    lines += [f"  {r.student_id} (total {r.total}/{r.max_total})" for r in not_on_roster]
+    lines += [f"  {r.student_id} (total {points_text(r.total)}/{points_text(r.max_total)})" for r in not_on_roster]
     lines = [clean_text(line) for line in lines]
     write_atomically(out / UNMATCHED_FILE, "\n".join(lines) + "\n")
 

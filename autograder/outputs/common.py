@@ -56,6 +56,16 @@ def exercise_grades(assignment: Assignment, record: SubmissionGrade) -> list[Exe
     return grades
 
 
+def score_columns(scores: Iterable[float], maximum: float) -> list[float]:
+    """The scores a distribution is counted over: every whole number from 0 to ``maximum`` when
+    all are whole (this course's 0/1/2), else each score that occurs, with 0 and ``maximum``
+    (an otter question's fractions)."""
+    scores = list(scores)
+    if all(float(s).is_integer() for s in [*scores, maximum]):
+        return list(range(0, int(maximum) + 1))
+    return sorted({0.0, float(maximum), *map(float, scores)})
+
+
 def needs_attention(record: SubmissionGrade) -> bool:
     """A submission that could not be graded normally: a problem, or an exercise not 'graded'."""
     return record.problem is not None or any(e.status != Status.GRADED for e in record.exercises)

@@ -34,7 +34,7 @@ from autograder.outputs.common import (
     status_text,
 )
 from autograder.files import write_atomically
-from autograder.results import ExerciseGrade, SubmissionGrade
+from autograder.results import ExerciseGrade, SubmissionGrade, points_text
 from autograder.status import Status
 from autograder.student_files import Folder, Refused
 from autograder.text import clean_text, student_id_for
@@ -73,7 +73,7 @@ def feedback_html(assignment: Assignment, record: SubmissionGrade) -> str:
         f"<title>Feedback: {e(assignment.name)} ({e(record.student_id)})</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>Feedback on {e(assignment.name)}</h1>",
-        f"<p>Student: <b>{e(record.student_id)}</b> &middot; Total: <b>{record.total} / {record.max_total}</b></p>",
+        f"<p>Student: <b>{e(record.student_id)}</b> &middot; Total: <b>{points_text(record.total)} / {points_text(record.max_total)}</b></p>",
     ]
     if record.problem:
         parts.append(f'<p class="notice">Your submission could not be graded normally: {e(record.problem)}</p>')
@@ -85,7 +85,7 @@ def feedback_html(assignment: Assignment, record: SubmissionGrade) -> str:
         title = titles.get(grade.exercise, grade.exercise)
         heading = e(grade.exercise) if title == grade.exercise else f"{e(title)} <small>({e(grade.exercise)})</small>"
         parts.append('<section class="exercise">')
-        parts.append(f'<span class="score {tone}">{grade.score} / {grade.max_score}</span><h2>{heading}</h2>')
+        parts.append(f'<span class="score {tone}">{points_text(grade.score)} / {points_text(grade.max_score)}</span><h2>{heading}</h2>')
         parts.append(f'<p class="status">Status: {e(status_text(grade.status))}</p>')
         parts += _sentences(grade, record.problem)
         printed = clean_text(grade.printed, PRINTED_LIMIT)

@@ -16,7 +16,7 @@ from typing import Iterable
 from autograder.assignment import Assignment
 from autograder.outputs.common import exercise_grades, plain_sentence, safe_cell, sorted_records, status_text
 from autograder.files import write_atomically
-from autograder.results import SubmissionGrade
+from autograder.results import SubmissionGrade, points_text
 
 GRADES_FILE = "grades.csv"
 COLUMNS = ("student_id", "exercise", "score", "max_score", "status", "feedback")
@@ -30,7 +30,7 @@ def grades_csv(assignment: Assignment, records: Iterable[SubmissionGrade]) -> st
     for record in sorted_records(records):
         for grade in exercise_grades(assignment, record):
             feedback = SEPARATOR.join(" ".join(plain_sentence(s).split()) for s in grade.feedback)
-            row = (record.student_id, grade.exercise, grade.score, grade.max_score, status_text(grade.status), feedback)
+            row = (record.student_id, grade.exercise, points_text(grade.score), points_text(grade.max_score), status_text(grade.status), feedback)
             writer.writerow([safe_cell(value) for value in row])
     return buffer.getvalue()
 

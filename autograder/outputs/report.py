@@ -24,11 +24,12 @@ from autograder.outputs.common import (
     html_text,
     load_graded,
     needs_attention,
+    score_columns,
     sorted_records,
     status_text,
 )
 from autograder.files import write_atomically
-from autograder.results import SubmissionGrade
+from autograder.results import SubmissionGrade, points_text
 from autograder.status import Status
 from autograder.text import clean_text
 
@@ -71,23 +72,25 @@ def load_plotting() -> None:
     from matplotlib.ticker import MaxNLocator  # noqa: F401
 
 
-def _bar_png(values: Sequence[int], maximum: int, title: str, xlabel: str) -> str:
-    """A bar chart of how many students got each score 0..maximum, as base64 PNG."""
+def _bar_png(values: Sequence[float], maximum: float, title: str, xlabel: str) -> str:
+    """A bar chart of how many students got each score (0..maximum, or each fraction that occurs), as base64 PNG."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     counts = Counter(values)
-    xs = list(range(0, maximum + 1))
+    scores = score_columns(values, maximum)
+    xs = list(range(len(scores)))
     figure = Figure(figsize=(4.2, 2.6), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    bars = axes.bar(xs, [counts.get(x, 0) for x in xs], color="#3b6ea8", width=0.7)
+    bars = axes.bar(xs, [counts.get(x, 0) for x in scores], color="#3b6ea8", width=0.7)
     axes.bar_label(bars, fontsize=8)
     axes.set_title(title, fontsize=10)
     axes.set_xlabel(xlabel, fontsize=9)
     axes.set_ylabel("students", fontsize=9)
-    axes.set_xticks(xs if len(xs) <= 21 else xs[:: max(1, len(xs) // 10)])
+    ticks = xs if len(xs) <= 21 else xs[:: max(1, len(xs) // 10)]
+    axes.set_xticks(ticks, [points_text(scores[i]) for i in ticks])
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.margins(y=0.15)
     figure.subplots_adjust(left=0.16, right=0.97, top=0.88, bottom=0.19)  # fixed: tight_layout draws the figure twice
@@ -117,7 +120,7 @@ def report_html(assignment: Assignment, records: list[SubmissionGrade]) -> str:
     ]
     if records:
         out.append(
-            f"<p>{len(records)} submissions &middot; mean total {mean(totals):.2f} / {max_total} "
+            f"<p>{len(records)} submissions &middot; mean total {mean(totals):.2f} / {points_text(max_total)} "
             f"&middot; median {median(totals):g} &middot; {sum(map(needs_attention, records))} not graded normally</p>"
         )
     else:
@@ -131,7 +134,7 @@ def report_html(assignment: Assignment, records: list[SubmissionGrade]) -> str:
         title = titles.get(name, name)
         out.append(f'<div class="card" id="exercise-{e(name)}"><h3>{e(title)}</h3>')
         if scores:
-            out.append(f"<p>mean <b>{mean(scores):.2f}</b> / {points}</p>")
+            out.append(f"<p>mean <b>{mean(scores):.2f}</b> / {points_text(points)}</p>")
         out.append(_img(_bar_png(scores, points, name, "score"), f"score distribution of {name}"))
         reasons = Counter(s for g in grades for s in {clean_text(f) for f in g.feedback} if g.score < g.max_score)
         if reasons:
@@ -168,8 +171,8 @@ def report_html(assignment: Assignment, records: list[SubmissionGrade]) -> str:
     for record in records:
         css = ' class="attention"' if needs_attention(record) else ""
         cells = [f'<td data-v="{e(record.student_id)}">{e(record.student_id)}</td>']
-        cells += [f'<td class="num" data-v="{g.score}">{g.score}</td>' for g in rows[record.student_id]]
-        cells.append(f'<td class="num" data-v="{record.total}">{record.total}</td>')
+        cells += [f'<td class="num" data-v="{points_text(g.score)}">{points_text(g.score)}</td>' for g in rows[record.student_id]]
+        cells.append(f'<td class="num" data-v="{points_text(record.total)}">{points_text(record.total)}</td>')
         note = "; ".join(x for x in (record.problem, record.note) if x)
         cells.append(f'<td data-v="{e(note)}">{e(note)}</td>')
         out.append(f"<tr{css}>{''.join(cells)}</tr>")

@@ -62,7 +62,7 @@ def test_the_cheat_fools_otter_not_us(both):
 def test_export_in_otters_final_grades_layout(both):
     final = both[1]
     assert final[0] == ["file", "q1", "q2", "total_points_earned", "percent_correct", "grading_status"]
-    assert final[1][:4] == ["POSSIBLE", "3", "2", "5"]
+    assert final[1] == ["points-per-question", "3", "2", "5", "1.0", "--"]
     by_file = {row[0].split("/")[0]: row for row in final[2:]}
     assert by_file["partly"][1:] == ["2", "0", "2", "0.4", "Completed"]
 
