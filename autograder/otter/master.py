@@ -207,7 +207,10 @@ def _seed(config) -> Seed | None:
     from otter.run.run_autograder.autograder_config import AutograderConfig
 
     if config.seed and config.seed.variable:
-        return Seed(int(config.seed.autograder_value), str(config.seed.variable))
+        variable, value = config.seed.variable, config.seed.autograder_value
+        if not str(variable).isidentifier() or not isinstance(value, int):
+            raise UserError(f"The `seed` of the master names the variable {variable!r} with the autograder_value {value!r}: give a Python name and a whole number.")
+        return Seed(value, str(variable))
     if isinstance(config.generate, AutograderConfig) and config.generate.seed is not None:
         return Seed(int(config.generate.seed))
     return None

@@ -2,8 +2,8 @@
 
 otter's side: `otter assign` builds the autograder zip, then what `otter run` runs
 (`otter.run.main`, by ``gradescope_dicts.py otter``) grades each filled-in student
-notebook. Ours: `autograder import-otter` and `autograder grade` in a course of its own,
-made by `autograder quickstart` (so whatever assignments this repository holds do not matter). Both sides also
+notebook, with the master's data files beside it. Ours: `autograder import-otter` and `autograder grade`
+in a course of its own, made by `autograder quickstart` (so whatever assignments this repository holds do not matter). Both sides also
 give Gradescope's results.json for each configuration in ``gradescope_dicts.CONFIGS``.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.otter.master import read_master
 from gradescope_dicts import CONFIGS
 
 CONFIGS_COMPARED = tuple(CONFIGS)
@@ -68,6 +70,8 @@ def grade_both(work: Path, name: str, answers: dict[str, tuple[str, ...]]) -> Gr
     """Grade ``answers`` (per student, the code of each answer cell) of ``tests/otter/NAME.ipynb`` both ways."""
     master = work / f"{name}.ipynb"
     master.write_text((HERE / f"{name}.ipynb").read_text().replace("generate: false", "generate: true"))
+    for data in read_master(HERE / f"{name}.ipynb").files:
+        shutil.copy(data, work)
     run(str(BIN / "otter"), "assign", str(master), "dist", cwd=work)
     (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
     course = fresh_course(work)

@@ -89,6 +89,8 @@ def test_a_seed_variable_wins_over_generates_seed(tmp_path):
     cells = question("q1", "points: 1", [], [new_code_cell("x = 2 # SOLUTION")], [case_cell("x", "2")])
     config = "name: hw\nseed:\n    variable: rng_seed\n    autograder_value: 7\n    student_value: 1\ngenerate:\n    seed: 42"
     assert read_master(write_master(tmp_path, "hw.ipynb", config, *cells)).seed == Seed(7, "rng_seed")
+    with pytest.raises(UserError, match="give a Python name and a whole number"):
+        read_master(write_master(tmp_path, "hw.ipynb", config.replace("rng_seed", "rng-seed"), *cells))
 
 
 @pytest.mark.parametrize("file_name, config, says", [

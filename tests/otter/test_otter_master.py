@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from autograder.otter.gradescope import GradescopeSettings
 from autograder.otter.master import read_master
@@ -14,6 +15,7 @@ def _master_with(tmp_path, generate: str):
     config["source"] = "".join(config["source"]).replace("generate: false", generate)
     path = tmp_path / "squares.ipynb"
     path.write_text(json.dumps(notebook))
+    shutil.copy(HERE / "data.csv", tmp_path)
     return read_master(path)
 
 
