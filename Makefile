@@ -13,16 +13,20 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[$(TF_EXTRA),otter]'
+	$(BIN)/python -m pip install -q -e '.[$(TF_EXTRA),otter,test]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# Two processes (pytest-xdist), each test module on one of them so that its fixtures run once:
+# most tests wait on subprocesses, so the suite keeps both of a 2-core machine busy.
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadscope
+
 test: install
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 # The fast layer: everything but the end-to-end tests.
 check: install
-	$(BIN)/python -m pytest -q -m "not e2e"
+	$(PYTEST) -m "not e2e"
 
 selfcheck: install
 	@for name in $(patsubst assignments/%/,%,$(wildcard assignments/*/)); do $(BIN)/autograder selfcheck $$name || exit 1; done

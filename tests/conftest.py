@@ -2,6 +2,7 @@
 ordinary user, students through nbgrader's exchange): as root, they become those users."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import stat
@@ -35,15 +36,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def traversable_root():
     """Other users can reach the Python here and this checkout for the test's duration: the Python
     lives under /root (mode 700), and a clone may live in a private folder (``mktemp -d``, a home).
-    Each folder above them gets search permission for others (never read), and its mode back after."""
+    Each folder above them gets search permission for others (never read), and its mode back after;
+    such tests take turns, so that one never gives back a mode while another still needs it."""
     reached = (Path(sys.base_prefix).resolve(), Path(__file__).resolve().parents[1])
     folders = {p for path in reached for p in (path, *path.parents) if p != Path("/")}
-    modes = {p: stat.S_IMODE(p.stat().st_mode) for p in folders}
-    for folder, mode in modes.items():
-        folder.chmod(mode | 0o001)
-    yield
-    for folder, mode in modes.items():
-        folder.chmod(mode)
+    with open(Path(tempfile.gettempdir()) / "autograder-tests-modes.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one such test at a time across pytest-xdist's workers
+        modes = {p: stat.S_IMODE(p.stat().st_mode) for p in folders}
+        for folder, mode in modes.items():
+            folder.chmod(mode | 0o001)
+        try:
+            yield
+        finally:
+            for folder, mode in modes.items():
+                folder.chmod(mode)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,19 +77,30 @@ def grade_both(work: Path, name: str, answers: dict[str, tuple[str, ...]]) -> Gr
     (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
     course = fresh_course(work)
     script = str(HERE / "gradescope_dicts.py")
-    otter_scores, otter_gradescope = {}, {}
     for student, code in answers.items():
         target = course / "submitted" / student / name / f"{name}.ipynb"
         target.parent.mkdir(parents=True)
         nbformat.write(filled(work / "dist" / "student" / f"{name}.ipynb", code), target)
+        (work / "otter_out" / student).mkdir(parents=True)
+
+    def otter_run(student: str) -> None:
+        target = course / "submitted" / student / name / f"{name}.ipynb"
+        run(sys.executable, script, "otter", str(zip_file), str(target), str(work / "otter_out" / student), cwd=work)
+
+    def ours_run() -> None:
+        run(sys.executable, "-m", "autograder.cli", "import-otter", str(HERE / f"{name}.ipynb"), cwd=course)
+        run(sys.executable, "-m", "autograder.cli", "grade", name, cwd=course)
+
+    # Each `otter run` spends most of its time starting Python, otter and a kernel: side by side.
+    with ThreadPoolExecutor(max_workers=len(answers) + 1) as pool:
+        for done in [pool.submit(otter_run, student) for student in answers] + [pool.submit(ours_run)]:
+            done.result()
+    otter_scores, otter_gradescope = {}, {}
+    for student in answers:
         out = work / "otter_out" / student
-        out.mkdir(parents=True)
-        run(sys.executable, script, "otter", str(zip_file), str(target), str(out), cwd=work)
         tests = json.loads((out / "results.json").read_text())["tests"]
         otter_scores[student] = {t["name"]: t["score"] for t in tests if "score" in t}
         otter_gradescope[student] = json.loads((out / "gradescope.json").read_text())
-    run(sys.executable, "-m", "autograder.cli", "import-otter", str(HERE / f"{name}.ipynb"), cwd=course)
-    run(sys.executable, "-m", "autograder.cli", "grade", name, cwd=course)
     assert (course / "checks" / name / "__init__.py").is_file()
     ours: dict[str, dict[str, float]] = {}
     with open(course / "grades" / name / "grades.csv", newline="") as handle:
