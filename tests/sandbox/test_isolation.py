@@ -421,7 +421,7 @@ def test_a_cell_that_ignores_its_alarm_is_cut_off_soon_after_it(sandbox):
         with sandbox.session([(0, "x = 1"), (1, hang)], [], cells_seconds=600):
             pass
     assert died.value.cell == 1 and died.value.reason == "timeout"
-    assert time.monotonic() - started < SETTINGS.exercise_seconds + 2
+    assert time.monotonic() - started < WALL_FACTOR * SETTINGS.exercise_seconds + 2  # its CPU budget, or the wall backstop on a busy machine
 
 
 def _refused(sandbox, body: str) -> list:
@@ -483,4 +483,4 @@ def test_forged_progress_frames_never_move_a_deadline(sandbox):
         with sandbox.session(cells, [], cells_seconds=600):
             pass
     assert died.value.reason == "timeout"
-    assert time.monotonic() - started < SETTINGS.exercise_seconds + 2
+    assert time.monotonic() - started < WALL_FACTOR * SETTINGS.exercise_seconds + 2  # its CPU budget, or the wall backstop on a busy machine
