@@ -14,6 +14,7 @@ cells up to the last exercise (imports, helpers), in notebook order.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import re
@@ -139,5 +140,6 @@ def import_solution(course: Course, name: str) -> ModuleType:
         raise UserError(f"No exported solution of '{name}' ({path}): run `autograder export-solution {name}`.")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    with contextlib.chdir(course.source_notebook(name).parent):  # beside its data files, as Jupyter runs the notebook
+        spec.loader.exec_module(module)
     return module

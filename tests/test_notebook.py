@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -47,9 +48,12 @@ def cells_with(nb, grade_id: str) -> list:
 def test_notebook_metadata(name, nb):
     assert nb.nbformat == 4
     assert nb.metadata.kernelspec.name == "python3"
-    # Only the notebook may live in the source folder: nbgrader releases every file there.
+    # nbgrader releases every file of the source folder: beside the notebook, only data files the
+    # students are meant to have (an otter master's `files`), nothing that looks like checks.
     source = COURSE.source_notebook(name)
-    assert sorted(p.name for p in source.parent.iterdir()) == [source.name]
+    others = [p for p in source.parent.rglob("*") if p != source and ".ipynb_checkpoints" not in p.parts]
+    assert not [p for p in others if p.suffix == ".ipynb" or p.name.startswith("test_") or "hidden" in p.name.lower()]
+    assert not [p for p in others if p.is_file() and p.name in {c.name for c in COURSE.checks_dir(name).iterdir()}]
 
 
 def test_exported_solution_is_current(name):
@@ -107,8 +111,10 @@ def test_every_lecture_slide_the_checks_cite_is_cited_in_the_notebook(name, nb):
         assert f'"{citation.lecture}"' in text and f'"{citation.slide}"' in text, f"the notebook does not cite {citation}"
 
 
-def test_source_notebook_runs_top_to_bottom(nb, tmp_path, monkeypatch):
+def test_source_notebook_runs_top_to_bottom(name, nb, tmp_path, monkeypatch):
     from nbclient import NotebookClient
+
+    shutil.copytree(COURSE.source_notebook(name).parent, tmp_path, dirs_exist_ok=True)  # its data files beside it
 
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
     monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))

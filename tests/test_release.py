@@ -65,7 +65,8 @@ def course(name, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def released(name, course) -> nbformat.NotebookNode:
     folder = course / "release" / name
-    assert sorted(p.name for p in folder.iterdir()) == [f"{name}.ipynb"], "only the notebook is released"
+    source = Course(course).source_notebook(name).parent
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in source.iterdir()), "the notebook and its data files only"
     return nbformat.read(folder / f"{name}.ipynb", as_version=4)
 
 
